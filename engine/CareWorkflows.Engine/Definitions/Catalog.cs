@@ -1,0 +1,38 @@
+namespace CareWorkflows.Engine.Definitions;
+
+/// <summary>A role on the care team.</summary>
+/// <param name="Id">Kebab-case id, e.g. care-manager.</param>
+/// <param name="Title">For people.</param>
+/// <param name="Clinical">True when the role's minutes count as clinical staff time (CCM).</param>
+public sealed record RoleDefinition(string Id, string Title, bool Clinical);
+
+/// <summary>
+/// What workflows may name, declared once in <c>workflows/catalog.yaml</c>: roles, programs, registry lists,
+/// event types and reminder anchors; plus the forms, scripts and templates found in the workflows folder.
+/// </summary>
+public sealed record Catalog
+{
+    /// <summary>Roles by id.</summary>
+    public IReadOnlyDictionary<string, RoleDefinition> Roles { get; init; } = new Dictionary<string, RoleDefinition>();
+
+    /// <summary>Program ids with titles.</summary>
+    public IReadOnlyDictionary<string, string> Programs { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Registry list ids with titles.</summary>
+    public IReadOnlyDictionary<string, string> Lists { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Event type ids with titles.</summary>
+    public IReadOnlyDictionary<string, string> Events { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Reminder anchors with titles.</summary>
+    public IReadOnlyDictionary<string, string> Anchors { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Form files, relative to the workflows folder (forms/x.yaml).</summary>
+    public IReadOnlySet<string> Forms { get; init; } = new HashSet<string>();
+
+    /// <summary>Script files, relative to the workflows folder (scripts/x.md).</summary>
+    public IReadOnlySet<string> Scripts { get; init; } = new HashSet<string>();
+
+    /// <summary>Template names with the languages each has a file for.</summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> Templates { get; init; } = new Dictionary<string, IReadOnlySet<string>>();
+}

@@ -1,0 +1,158 @@
+using CareWorkflows.Engine.Definitions;
+using RulesEngine.Models;
+
+namespace CareWorkflows.Engine.Rules;
+
+/// <summary>
+/// The one place that talks to Microsoft RulesEngine. Every rule set, every named rule and every inline
+/// <c>when</c> expression is compiled when the definitions load, so a broken rule is a validation error, never
+/// a surprise in production.
+/// </summary>
+public sealed class RuleSetEvaluator
+{
+    private const string RulePrefix = "rule:";
+    private const string ExpressionPrefix = "expr:";
+
+    private readonly RulesEngine.RulesEngine _engine;
+    private readonly Dictionary<string, RuleSetDefinition> _sets;
+    private readonly Dictionary<string, RuleDefinition> _rules;
+
+    private RuleSetEvaluator(RulesEngine.RulesEngine engine, Dictionary<string, RuleSetDefinition> sets, Dictionary<string, RuleDefinition> rules)
+    {
+        _engine = engine;
+        _sets = sets;
+        _rules = rules;
+    }
+
+    /// <summary>The rule sets by name.</summary>
+    public IReadOnlyDictionary<string, RuleSetDefinition> RuleSets => _sets;
+
+    /// <summary>Every rule by name, across the rule sets.</summary>
+    public IReadOnlyDictionary<string, RuleDefinition> Rules => _rules;
+
+    internal static RuleSetEvaluator Compile(IReadOnlyList<RuleSetDefinition> sets, IReadOnlyList<Condition> conditions, Diagnostics diagnostics)
+    {
+        var workflows = new Dictionary<string, IReadOnlyList<RuleDefinition>>(StringComparer.Ordinal);
+        var usable = new Dictionary<string, RuleSetDefinition>(StringComparer.Ordinal);
+        var rules = new Dictionary<string, RuleDefinition>(StringComparer.Ordinal);
+        foreach (var set in sets)
+        {
+            var compiled = set.Rules.Where(r => ExpressionSandbox.Check(r.Expression, r.ExpressionAt, diagnostics)).ToList();
+            usable[set.Name] = set with { Rules = compiled };
+            workflows[set.Name] = compiled;
+            foreach (var rule in compiled)
+            {
+                rules[rule.Name] = rule;
+                workflows[RulePrefix + rule.Name] = [rule];
+            }
+        }
+
+        var named = sets.SelectMany(s => s.Rules).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var condition in conditions.Where(c => !named.Contains(c.Text)))
+        {
+            if (!workflows.ContainsKey(ExpressionPrefix + condition.Text) && ExpressionSandbox.Check(condition.Text, condition.At, diagnostics))
+            {
+                workflows[ExpressionPrefix + condition.Text] = [new RuleDefinition("expression", condition.Text, null, new Dictionary<string, string>(), condition.At)];
+            }
+        }
+
+        var settings = new ReSettings
+        {
+            CustomTypes = [typeof(PatientFacts), typeof(EventFacts), typeof(ContextFacts), typeof(Math)],
+            EnableExceptionAsErrorMessage = false,
+            IgnoreException = false,
+            IsExpressionCaseSensitive = false,
+            UseFastExpressionCompiler = true,
+        };
+        var engine = new RulesEngine.RulesEngine([.. workflows.Select(w => ToWorkflow(w.Key, w.Value))], settings);
+        var evaluator = new RuleSetEvaluator(engine, usable, rules);
+        evaluator.WarmUp(workflows, diagnostics);
+        return evaluator;
+    }
+
+    /// <summary>Every rule of <paramref name="ruleSet"/> that holds, in the order written.</summary>
+    /// <exception cref="RuleFaultException">A rule failed while running.</exception>
+    public async ValueTask<IReadOnlyList<RuleMatch>> EvaluateAsync(string ruleSet, RuleInputs inputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (!_sets.ContainsKey(ruleSet))
+        {
+            throw new ArgumentException($"There is no rule set '{ruleSet}'. Known: {string.Join(", ", _sets.Keys)}.", nameof(ruleSet));
+        }
+
+        var results = await RunAsync(ruleSet, inputs, cancellationToken);
+        var matches = new List<RuleMatch>();
+        foreach (var result in results)
+        {
+            ThrowOnFault(ruleSet, result);
+            if (result.IsSuccess)
+            {
+                var rule = _rules[result.Rule.RuleName];
+                matches.Add(new RuleMatch(rule.Name, rule.SuccessEvent, rule.Properties));
+            }
+        }
+
+        return matches;
+    }
+
+    /// <summary>Whether a guard holds: a named rule, or an inline expression compiled at load.</summary>
+    /// <exception cref="RuleFaultException">The rule failed while running.</exception>
+    public async ValueTask<bool> HoldsAsync(Condition condition, RuleInputs inputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var workflow = _rules.ContainsKey(condition.Text) ? RulePrefix + condition.Text : ExpressionPrefix + condition.Text;
+        var results = await RunAsync(workflow, inputs, cancellationToken);
+        ThrowOnFault(workflow, results[0]);
+        return results[0].IsSuccess;
+    }
+
+    private ValueTask<List<RuleResultTree>> RunAsync(string workflow, RuleInputs inputs, CancellationToken cancellationToken) =>
+        _engine.ExecuteAllRulesAsync(workflow,
+            [new RuleParameter("patient", inputs.Patient), new RuleParameter("event", inputs.Event), new RuleParameter("context", inputs.Context)],
+            cancellationToken);
+
+    private static void ThrowOnFault(string ruleSet, RuleResultTree result)
+    {
+        if (!string.IsNullOrEmpty(result.ExceptionMessage))
+        {
+            throw new RuleFaultException(ruleSet, result.Rule.RuleName, result.ExceptionMessage);
+        }
+    }
+
+    private static Workflow ToWorkflow(string name, IReadOnlyList<RuleDefinition> rules) => new()
+    {
+        WorkflowName = name,
+        Rules = [.. rules.Select(r => new Rule
+        {
+            RuleName = r.Name,
+            Expression = r.Expression,
+            SuccessEvent = r.SuccessEvent,
+            RuleExpressionType = RuleExpressionType.LambdaExpression,
+        })],
+    };
+
+    // RulesEngine compiles lazily; running each rule once on empty facts compiles and caches it now.
+    // A parse failure here (one our own parse let through) is reported against the rule's line; a fault
+    // that only empty facts cause (a missing data key, say) is not a compile problem and is left to run time.
+    private void WarmUp(Dictionary<string, IReadOnlyList<RuleDefinition>> workflows, Diagnostics diagnostics)
+    {
+        foreach (var (name, rules) in workflows)
+        {
+            List<RuleResultTree> results;
+            try
+            {
+                results = RunAsync(name, RuleInputs.Empty, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                continue;
+            }
+
+            foreach (var result in results.Where(r => r.ExceptionMessage?.Contains("parsing expression", StringComparison.OrdinalIgnoreCase) == true))
+            {
+                var at = rules.First(r => r.Name == result.Rule.RuleName).ExpressionAt;
+                diagnostics.Add(ErrorCodes.ExpressionDoesNotCompile, at, $"the expression does not compile: {result.ExceptionMessage}. Facts are listed in docs/facts.md.");
+            }
+        }
+    }
+}

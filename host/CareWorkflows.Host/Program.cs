@@ -1,0 +1,10 @@
+using System.CommandLine;
+using CareWorkflows.Host.Cli;
+
+var root = new RootCommand("careflow — runs YAML-defined care-management workflows for primary-care practices.")
+{
+    ServeCommand.Create(),
+    ValidateCommand.Create(),
+    DiagramCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
