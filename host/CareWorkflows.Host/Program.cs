@@ -6,5 +6,6 @@ var root = new RootCommand("careflow — runs YAML-defined care-management workf
     ServeCommand.Create(),
     ValidateCommand.Create(),
     DiagramCommand.Create(),
+    SimulateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

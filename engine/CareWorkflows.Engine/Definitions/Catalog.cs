@@ -6,6 +6,13 @@ namespace CareWorkflows.Engine.Definitions;
 /// <param name="Clinical">True when the role's minutes count as clinical staff time (CCM).</param>
 public sealed record RoleDefinition(string Id, string Title, bool Clinical);
 
+/// <summary>A time a reminder can be anchored to, and the event field it is read from.</summary>
+/// <param name="Id">The anchor as written in a reminder's 'at', e.g. appointment.start.</param>
+/// <param name="Title">For people.</param>
+/// <param name="Event">The event type that carries it; null if no event sets it yet.</param>
+/// <param name="Field">The event data field with the time; null for the event's own time.</param>
+public sealed record AnchorDefinition(string Id, string Title, string? Event, string? Field);
+
 /// <summary>
 /// What workflows may name, declared once in <c>workflows/catalog.yaml</c>: roles, programs, registry lists,
 /// event types and reminder anchors; plus the forms, scripts and templates found in the workflows folder.
@@ -24,8 +31,8 @@ public sealed record Catalog
     /// <summary>Event type ids with titles.</summary>
     public IReadOnlyDictionary<string, string> Events { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Reminder anchors with titles.</summary>
-    public IReadOnlyDictionary<string, string> Anchors { get; init; } = new Dictionary<string, string>();
+    /// <summary>Reminder anchors by id.</summary>
+    public IReadOnlyDictionary<string, AnchorDefinition> Anchors { get; init; } = new Dictionary<string, AnchorDefinition>();
 
     /// <summary>Form files, relative to the workflows folder (forms/x.yaml).</summary>
     public IReadOnlySet<string> Forms { get; init; } = new HashSet<string>();

@@ -6,6 +6,7 @@ namespace CareWorkflows.Engine.Definitions;
 internal static class CatalogReader
 {
     private static readonly string[] Sections = ["roles", "programs", "lists", "events", "anchors"];
+    private static readonly string[] AnchorKeys = ["title", "event", "field"];
     private static readonly string[] FormKeys = ["form", "title", "description", "fields"];
     private static readonly string[] FieldKeys = ["id", "label", "type", "required", "options", "min", "max", "help"];
 
@@ -34,7 +35,8 @@ internal static class CatalogReader
             Programs = Titles(map, "programs"),
             Lists = Titles(map, "lists"),
             Events = Titles(map, "events"),
-            Anchors = Titles(map, "anchors"),
+            Anchors = Entries(map, "anchors", AnchorKeys).ToDictionary(
+                e => e.Id, e => new AnchorDefinition(e.Id, e.Entry.Text("title", required: true) ?? e.Id, e.Entry.Text("event"), e.Entry.Text("field")), StringComparer.Ordinal),
         };
     }
 

@@ -53,6 +53,7 @@ public static class DefinitionLoader
             Catalog = catalog,
             Workflows = [.. standards.Values.Select(s => s.Definition).OrderBy(w => w.Id, StringComparer.Ordinal), .. overlays],
             Forms = forms,
+            Practices = LoadPractices(workflowsDirectory, diagnostics),
             Rules = rules,
         };
         return diagnostics.HasErrors ? new LoadResult(null, diagnostics.Sorted()) : new LoadResult(definitions, []);
@@ -184,6 +185,29 @@ public static class DefinitionLoader
         }
 
         return standards;
+    }
+
+    private static Dictionary<string, PracticeSettings> LoadPractices(string directory, Diagnostics diagnostics)
+    {
+        var practices = new Dictionary<string, PracticeSettings>(StringComparer.Ordinal);
+        var root = Path.Join(directory, "practices");
+        if (!Directory.Exists(root))
+        {
+            return practices;
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+        {
+            var path = Path.Join(folder, PracticeReader.FileName);
+            var display = Display(directory, path);
+            if (File.Exists(path) && YamlFile.Load(path, display, diagnostics) is { } node
+                && PracticeReader.Read(node, new SourceFile(display, diagnostics), Path.GetFileName(folder)) is { } practice)
+            {
+                practices[practice.Id] = practice;
+            }
+        }
+
+        return practices;
     }
 
     private static HashSet<string> RelativeFiles(string directory, string folder, string pattern)

@@ -14,6 +14,12 @@ public sealed record DefinitionSet
     /// <summary>Forms by id.</summary>
     public required IReadOnlyDictionary<string, FormDefinition> Forms { get; init; }
 
+    /// <summary>Practice settings by id (practices/&lt;id&gt;/practice.yaml).</summary>
+    public IReadOnlyDictionary<string, PracticeSettings> Practices { get; init; } = new Dictionary<string, PracticeSettings>();
+
+    /// <summary>A practice's settings, or UTC defaults for a practice without practice.yaml.</summary>
+    public PracticeSettings Practice(string id) => Practices.GetValueOrDefault(id) ?? PracticeSettings.Default(id);
+
     /// <summary>The compiled rule sets.</summary>
     public required RuleSetEvaluator Rules { get; init; }
 

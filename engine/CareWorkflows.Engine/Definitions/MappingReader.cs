@@ -195,6 +195,10 @@ internal sealed partial class MappingReader
         return null;
     }
 
+    /// <summary>The entries of a mapping-valued key; none when the key is absent.</summary>
+    public IEnumerable<KeyValuePair<YamlNode, YamlNode>> Pairs(string key) =>
+        Mapping(key)?.Children ?? (IEnumerable<KeyValuePair<YamlNode, YamlNode>>)[];
+
     public YamlSequenceNode? Sequence(string key, bool required = false)
     {
         var node = Node(key);

@@ -25,7 +25,7 @@ internal static class OverlayReader
 
         foreach (var practiceDirectory in Directory.EnumerateDirectories(practicesRoot).Order(StringComparer.Ordinal))
         {
-            foreach (var path in DefinitionLoader.YamlFiles(practiceDirectory))
+            foreach (var path in DefinitionLoader.YamlFiles(practiceDirectory).Where(p => Path.GetFileName(p) != PracticeReader.FileName))
             {
                 var display = DefinitionLoader.Display(directory, path);
                 if (YamlFile.Load(path, display, diagnostics) is not { } root)

@@ -13,6 +13,17 @@ public enum WorkflowPhase
     TransitionOfCare,
 }
 
+/// <summary>What a start event does when the patient already runs the workflow.</summary>
+public enum IfRunning
+{
+    /// <summary>The running instance goes on; no new one starts (program workflows).</summary>
+    Keep,
+    /// <summary>The running instance ends, its open tasks are cancelled, and a new one starts (a new discharge).</summary>
+    Replace,
+    /// <summary>A new instance starts beside it (one per appointment or referral).</summary>
+    Parallel,
+}
+
 /// <summary>A loaded, checked workflow definition (one version of it).</summary>
 public sealed record WorkflowDefinition
 {
@@ -36,6 +47,9 @@ public sealed record WorkflowDefinition
 
     /// <summary>The event type that starts an instance.</summary>
     public required string StartsOn { get; init; }
+
+    /// <summary>What a start event does when the patient already runs this workflow.</summary>
+    public IfRunning IfRunning { get; init; } = IfRunning.Keep;
 
     /// <summary>Optional guard evaluated against the starting event.</summary>
     public Condition? When { get; init; }

@@ -7,7 +7,7 @@ namespace CareWorkflows.Engine.Definitions;
 /// <summary>Turns one workflow's YAML tree into a <see cref="WorkflowDefinition"/>, checking names against the catalog.</summary>
 internal sealed partial class WorkflowReader(Catalog catalog, SourceFile file, IReadOnlySet<string> ruleNames)
 {
-    public static readonly string[] TopKeys = ["workflow", "version", "title", "description", "phase", "programs", "starts-on", "when", "locked", "steps"];
+    public static readonly string[] TopKeys = ["workflow", "version", "title", "description", "phase", "programs", "starts-on", "if-running", "when", "locked", "steps"];
 
     private static readonly Dictionary<string, WorkflowPhase> Phases = new()
     {
@@ -37,6 +37,12 @@ internal sealed partial class WorkflowReader(Catalog catalog, SourceFile file, I
             CheckEvent(startsOn, map.ValueAt("starts-on"));
         }
 
+        var ifRunning = map.OneOf("if-running", ["keep", "replace", "parallel"]) switch
+        {
+            "replace" => IfRunning.Replace,
+            "parallel" => IfRunning.Parallel,
+            _ => IfRunning.Keep,
+        };
         var when = ReadCondition(map, "when");
         var steps = ReadSteps(map);
         var locked = map.TextList("locked");
@@ -55,6 +61,7 @@ internal sealed partial class WorkflowReader(Catalog catalog, SourceFile file, I
             Phase = Phases[phase],
             Programs = [.. programs],
             StartsOn = startsOn,
+            IfRunning = ifRunning,
             When = when,
             Locked = [.. locked.Select(l => l.Value)],
             Steps = steps,

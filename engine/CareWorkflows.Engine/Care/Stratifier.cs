@@ -1,0 +1,29 @@
+using CareWorkflows.Engine.Rules;
+
+namespace CareWorkflows.Engine.Care;
+
+/// <summary>A risk tier and programs, with the rule that decided them.</summary>
+public sealed record Stratification(string Tier, IReadOnlyList<string> Programs, string? Rule, string? Reason);
+
+/// <summary>Runs the enrollment rule set: the first rule that holds gives the tier (its SuccessEvent) and programs.</summary>
+public sealed class Stratifier(RuleSetEvaluator rules)
+{
+    /// <summary>The rule set with the fixed meaning "enrollment".</summary>
+    public const string RuleSet = "enrollment";
+
+    /// <summary>Tier and programs for the facts; an empty tier when no rule holds.</summary>
+    public async ValueTask<Stratification> StratifyAsync(PatientFacts facts, CancellationToken cancellationToken)
+    {
+        var matches = await rules.EvaluateAsync(RuleSet, RuleInputs.Empty with { Patient = facts }, cancellationToken);
+        if (matches.Count == 0)
+        {
+            return new Stratification("", [], null, null);
+        }
+
+        var first = matches[0];
+        var programs = first.Properties.TryGetValue("programs", out var list)
+            ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [];
+        return new Stratification(first.SuccessEvent ?? "", programs, first.RuleName, first.Properties.GetValueOrDefault("reason"));
+    }
+}

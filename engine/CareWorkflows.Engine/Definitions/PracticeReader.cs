@@ -1,0 +1,85 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace CareWorkflows.Engine.Definitions;
+
+/// <summary>Reads practice.yaml.</summary>
+internal static class PracticeReader
+{
+    public const string FileName = "practice.yaml";
+
+    private static readonly string[] Keys = ["practice", "name", "phone", "timezone", "holidays", "opens", "closes", "languages"];
+
+    public static PracticeSettings? Read(YamlNode root, SourceFile file, string folderId)
+    {
+        if (root is not YamlMappingNode mapping)
+        {
+            file.Add(ErrorCodes.WrongShape, root, "practice.yaml must be a mapping with practice, name, timezone, holidays, opens and closes.");
+            return null;
+        }
+
+        var errorsBefore = file.Diagnostics.Errors.Count;
+        var map = new MappingReader(mapping, file, "the practice", Keys);
+        var id = map.Id("practice", example: folderId);
+        if (id is not null && id != folderId)
+        {
+            file.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt("practice"), $"the practice id '{id}' differs from its folder '{folderId}'. Make them the same.");
+        }
+
+        var zoneName = map.Text("timezone", required: true, example: "America/Chicago");
+        TimeZoneInfo? zone = null;
+        if (zoneName is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(zoneName, out zone))
+        {
+            file.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt("timezone"), $"unknown time zone '{zoneName}'. Use an IANA name such as America/Chicago or America/New_York.");
+        }
+
+        var holidays = new List<DateOnly>();
+        foreach (var (text, at) in map.TextList("holidays"))
+        {
+            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                holidays.Add(day);
+            }
+            else
+            {
+                file.Diagnostics.Add(ErrorCodes.InvalidValue, at, $"'{text}' is not a date. Write holidays as YYYY-MM-DD, e.g. 2026-12-25.");
+            }
+        }
+
+        var opens = Time(map, "opens", new TimeOnly(8, 0));
+        var closes = Time(map, "closes", new TimeOnly(17, 0));
+        if (closes <= opens)
+        {
+            file.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt("closes"), $"the practice closes ({closes:HH\\:mm}) before it opens ({opens:HH\\:mm}). Fix 'opens' or 'closes'.");
+        }
+
+        if (file.Diagnostics.Errors.Count > errorsBefore || id is null || zone is null)
+        {
+            return null;
+        }
+
+        var languages = map.TextList("languages").Select(l => l.Value).ToList();
+        return new PracticeSettings(id, map.Text("name") ?? id, zone, holidays, opens, closes)
+        {
+            Phone = map.Text("phone"),
+            Languages = languages.Count > 0 ? languages : ["en"],
+        };
+    }
+
+    private static TimeOnly Time(MappingReader map, string key, TimeOnly fallback)
+    {
+        var text = map.Text(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            return time;
+        }
+
+        map.File.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt(key), $"'{text}' is not a time of day. Write it as HH:mm, e.g. \"08:00\".");
+        return fallback;
+    }
+}

@@ -1,0 +1,331 @@
+using CareWorkflows.Engine.Care;
+using CareWorkflows.Engine.Definitions;
+using CareWorkflows.Engine.Rules;
+
+namespace CareWorkflows.Engine.Runtime;
+
+/// <summary>Applies one event: delivers it to the instances waiting for it, starts the workflows it starts, updates facts.</summary>
+internal sealed class EventApplication(RunContext run)
+{
+    private const string EscalationRuleSet = "escalation";
+    private static readonly string[] EscalationTriggers = ["ed.visit", "lab.result", "patient.admitted"];
+
+    private readonly StepExecutor _steps = new(run);
+
+    public async ValueTask<StepResult> ApplyAsync(CancellationToken cancellationToken)
+    {
+        switch (run.Event.Type)
+        {
+            case WorkflowEvent.TimerFired:
+                await OnTimerAsync(cancellationToken);
+                break;
+            case WorkflowEvent.TaskCompleted:
+                await OnTaskCompletedAsync(cancellationToken);
+                break;
+            default:
+                var factsChanged = UpdateFacts(out var explicitEnrollment);
+                await DeliverAsync(run.Event, cancellationToken);
+                await StartWorkflowsAsync(run.Event, cancellationToken);
+                if (factsChanged)
+                {
+                    await ReviewEnrollmentAsync(explicitEnrollment, cancellationToken);
+                }
+
+                if (EscalationTriggers.Contains(run.Event.Type))
+                {
+                    await CheckEscalationRulesAsync(null, null, cancellationToken);
+                }
+
+                break;
+        }
+
+        return run.Work.ToResult();
+    }
+
+    private async ValueTask OnTimerAsync(CancellationToken cancellationToken)
+    {
+        var parts = (run.Event.TimerId ?? "").Split('/');
+        if (parts.Length != 4 || run.Work.Instance(parts[0]) is not { Status: InstanceStatus.Running } instance
+            || !Enum.TryParse<TimerPurpose>(parts[3], ignoreCase: true, out var purpose) || !int.TryParse(parts[2], out var attempt))
+        {
+            return;
+        }
+
+        var workflow = run.DefinitionOf(instance);
+        var atStep = instance.StepId == parts[1] && instance.Attempt == attempt;
+        switch (purpose)
+        {
+            case TimerPurpose.Due:
+                if (run.Work.OpenTask($"{instance.Id}/{parts[1]}/{attempt}") is { Overdue: false } task)
+                {
+                    run.Work.Put(task with { Overdue = true });
+                    run.Work.Add(_steps.Entry("task.overdue", instance, workflow) with { Step = task.StepId, Role = task.Role, Due = task.DueAt, TaskId = task.Id });
+                    if (atStep && workflow.Step(task.StepId)?.Next.ByOutcome.TryGetValue("overdue", out var overdue) == true)
+                    {
+                        await _steps.EnterAsync(instance, workflow, overdue.Id, cancellationToken);
+                    }
+                }
+
+                break;
+            case TimerPurpose.Timeout when atStep && workflow.Step(parts[1]) is WaitStep wait:
+                await _steps.EnterAsync(instance, workflow, workflow.NextAfter(wait, WaitStep.TimeoutOutcome), cancellationToken);
+                break;
+            case TimerPurpose.Send when atStep && workflow.Step(parts[1]) is ReminderStep reminder:
+                _steps.Send(instance, workflow, reminder);
+                await _steps.EnterAsync(instance, workflow, workflow.NextAfter(reminder, null), cancellationToken);
+                break;
+        }
+    }
+
+    private async ValueTask OnTaskCompletedAsync(CancellationToken cancellationToken)
+    {
+        var e = run.Event;
+        var task = e.TaskId is not null
+            ? run.Work.OpenTask(e.TaskId)
+            : run.Work.OpenTasks.Where(t => t.StepId == e.Step).OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Attempt).FirstOrDefault();
+        if (task is null)
+        {
+            return;
+        }
+
+        var outcome = string.IsNullOrEmpty(e.Outcome) ? null : e.Outcome;
+        run.Work.Put(task with { Status = CareTaskStatus.Completed, Outcome = outcome, Minutes = e.Minutes, Note = e.Note, CompletedAt = run.At, CompletedBy = e.By });
+        if (run.Work.Instance(task.InstanceId) is not { } instance)
+        {
+            return;
+        }
+
+        var workflow = run.DefinitionOf(instance);
+        run.Work.Add(_steps.Entry("task.completed", instance, workflow) with { Step = task.StepId, Role = task.Role, Outcome = outcome, TaskId = task.Id });
+        if (instance.Status != InstanceStatus.Running || instance.StepId != task.StepId || instance.Attempt != task.Attempt || task.Kind == TaskKind.Escalation)
+        {
+            return;
+        }
+
+        switch (workflow.Step(task.StepId))
+        {
+            case OutreachStep outreach when outcome == OutreachStep.Reached:
+                await _steps.EnterAsync(instance with { LastOutcome = outcome }, workflow, workflow.NextAfter(outreach, OutreachStep.Reached), cancellationToken);
+                break;
+            case OutreachStep outreach:
+                var failed = instance with { FailedAttempts = instance.FailedAttempts + 1, LastOutcome = outcome ?? "not-reached" };
+                await CheckEscalationRulesAsync(failed, workflow, cancellationToken);
+                await _steps.AttemptFailedAsync(instance, workflow, outreach, outcome ?? "not-reached", cancellationToken);
+                break;
+            case { } step:
+                await _steps.EnterAsync(instance, workflow, workflow.NextAfter(step, outcome), cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>Gives the event to every running instance: remembered for later waits, and taken by a wait waiting for it.</summary>
+    private async ValueTask DeliverAsync(WorkflowEvent e, CancellationToken cancellationToken)
+    {
+        foreach (var instance in run.Work.Running.OrderBy(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal))
+        {
+            var workflow = run.DefinitionOf(instance);
+            var updated = Remember(instance, e);
+            if (workflow.Step(instance.StepId) is WaitStep wait && wait.For.Contains(e.Type))
+            {
+                updated = updated with { SeenEvents = updated.SeenEvents.Where(s => s.Key != e.Type).ToDictionary(StringComparer.Ordinal) };
+                await _steps.EnterAsync(updated, workflow, workflow.NextAfter(wait, e.Type), cancellationToken);
+            }
+            else
+            {
+                run.Work.Put(updated);
+            }
+        }
+    }
+
+    private async ValueTask StartWorkflowsAsync(WorkflowEvent e, CancellationToken cancellationToken)
+    {
+        var patient = run.Work.Patient;
+        foreach (var workflow in run.Current.WorkflowsFor(patient.PracticeId).Where(w => w.StartsOn == e.Type))
+        {
+            if (workflow.Programs.Count > 0 && !workflow.Programs.Any(patient.Facts.Programs.Contains))
+            {
+                continue;
+            }
+
+            if (workflow.When is { } guard && !await run.Rules.HoldsAsync(guard, run.Inputs(null, run.ProgramFor(workflow)), cancellationToken))
+            {
+                continue;
+            }
+
+            var running = run.Work.Running.Where(i => i.WorkflowId == workflow.Id).ToList();
+            if (running.Count > 0 && workflow.IfRunning == IfRunning.Keep)
+            {
+                continue;
+            }
+
+            if (workflow.IfRunning == IfRunning.Replace)
+            {
+                foreach (var old in running)
+                {
+                    _steps.End(old, run.DefinitionOf(old), $"replaced by a new {e.Type}", cancelOpenTasks: true);
+                }
+            }
+
+            var instance = new InstanceState
+            {
+                Id = $"{e.EventId}:{workflow.Id}",
+                PracticeId = patient.PracticeId,
+                PatientId = patient.PatientId,
+                WorkflowId = workflow.Id,
+                Version = workflow.Version,
+                Overlay = workflow.Practice,
+                StartedAt = run.At,
+                StartData = e.Data,
+                StartEventType = e.Type,
+                Anchors = Anchors(e, new Dictionary<string, DateTimeOffset>()),
+            };
+            if (run.Work.Instance(instance.Id) is not null)
+            {
+                continue;
+            }
+
+            run.Work.Add(_steps.Entry("instance.started", instance, workflow) with { Step = workflow.Steps[0].Id, Reason = e.Type });
+            await _steps.EnterAsync(instance, workflow, workflow.Steps[0].Id, cancellationToken);
+        }
+    }
+
+    private InstanceState Remember(InstanceState instance, WorkflowEvent e)
+    {
+        var seen = new Dictionary<string, DateTimeOffset>(instance.SeenEvents, StringComparer.Ordinal) { [e.Type] = run.At };
+        return instance with { SeenEvents = seen, Anchors = Anchors(e, instance.Anchors) };
+    }
+
+    private Dictionary<string, DateTimeOffset> Anchors(WorkflowEvent e, IReadOnlyDictionary<string, DateTimeOffset> known)
+    {
+        var anchors = new Dictionary<string, DateTimeOffset>(known, StringComparer.Ordinal);
+        foreach (var anchor in run.Current.Catalog.Anchors.Values.Where(a => a.Event == e.Type))
+        {
+            anchors[anchor.Id] = (anchor.Field is null ? null : run.ParseTime(e.Data.GetValueOrDefault(anchor.Field))) ?? e.At;
+        }
+
+        return anchors;
+    }
+
+    /// <summary>Keeps patient facts current from clinical events; true when they changed.</summary>
+    private bool UpdateFacts(out bool explicitEnrollment)
+    {
+        var e = run.Event;
+        var patient = run.Work.Patient;
+        var facts = patient.Facts;
+        explicitEnrollment = false;
+        switch (e.Type)
+        {
+            case "patient.updated":
+                facts = FactNames.Apply(facts, e.Data.Where(d => FactNames.All.Contains(d.Key)));
+                explicitEnrollment = e.Data.ContainsKey("tier") || e.Data.ContainsKey("programs");
+                break;
+            case "lab.result" when RunContext.ParseDecimal(e.Data.GetValueOrDefault("hba1c")) is { } hba1c:
+                facts = facts with { PreviousHba1c = facts.Hba1c, Hba1c = hba1c };
+                break;
+            case "ed.visit":
+                facts = facts with { EdVisits6m = facts.EdVisits6m + 1, EdVisits12m = facts.EdVisits12m + 1 };
+                patient = patient with { EdVisitsSinceEnrollment = patient.EdVisitsSinceEnrollment + (patient.EnrolledAt is null ? 0 : 1) };
+                break;
+            case "patient.admitted":
+                facts = facts with { Admissions6m = facts.Admissions6m + 1, Admissions12m = facts.Admissions12m + 1 };
+                break;
+            default:
+                return false;
+        }
+
+        run.Work.Update(patient with { Facts = facts });
+        return true;
+    }
+
+    /// <summary>Re-runs the enrollment rules; a new tier or program set is an enrollment.changed that starts program workflows.</summary>
+    private async ValueTask ReviewEnrollmentAsync(bool explicitEnrollment, CancellationToken cancellationToken)
+    {
+        var patient = run.Work.Patient;
+        var before = (run.Work.Patient.Facts.Tier, Programs: string.Join(',', run.Work.Patient.Facts.Programs));
+        string? rule = null;
+        if (!explicitEnrollment)
+        {
+            var result = await new Stratifier(run.Rules).StratifyAsync(patient.Facts, cancellationToken);
+            patient = patient with { Facts = patient.Facts with { Tier = result.Tier, Programs = result.Programs } };
+            rule = result.Rule;
+        }
+
+        var after = (patient.Facts.Tier, Programs: string.Join(',', patient.Facts.Programs));
+        if (after == before && !explicitEnrollment)
+        {
+            return;
+        }
+
+        if (patient.EnrolledAt is null && patient.Facts.Programs.Count > 0)
+        {
+            patient = patient with { EnrolledAt = run.At };
+        }
+
+        run.Work.Update(patient);
+        run.Work.Add(new TimelineEntry
+        {
+            At = run.At,
+            Type = WorkflowEvent.EnrollmentChanged,
+            PracticeId = patient.PracticeId,
+            PatientId = patient.PatientId,
+            Reason = rule,
+            Detail = $"tier {after.Tier}; programs {after.Programs}",
+        });
+        var changed = run.Event with { EventId = $"{run.Event.EventId}:enrollment", Type = WorkflowEvent.EnrollmentChanged };
+        await DeliverAsync(changed, cancellationToken);
+        await StartWorkflowsAsync(changed, cancellationToken);
+    }
+
+    /// <summary>The escalation rule set: the first rule that holds names the role; one open escalation per reason.</summary>
+    private async ValueTask CheckEscalationRulesAsync(InstanceState? instance, WorkflowDefinition? workflow, CancellationToken cancellationToken)
+    {
+        if (!run.Rules.RuleSets.ContainsKey(EscalationRuleSet) || run.Work.Patient.Facts.Programs.Count == 0)
+        {
+            return;
+        }
+
+        var matches = await run.Rules.EvaluateAsync(EscalationRuleSet, run.Inputs(instance, workflow is null ? "" : run.ProgramFor(workflow)), cancellationToken);
+        if (matches.FirstOrDefault() is not { SuccessEvent: { } role } match)
+        {
+            return;
+        }
+
+        var reason = match.Properties.GetValueOrDefault("reason") ?? match.RuleName;
+        if (run.Work.OpenTasks.Any(t => t.Kind == TaskKind.Escalation && t.Reason == reason))
+        {
+            return;
+        }
+
+        var patient = run.Work.Patient;
+        var task = new CareTask
+        {
+            Id = $"{instance?.Id ?? $"{patient.PracticeId}/{patient.PatientId}"}/rule:{match.RuleName}/{run.Event.EventId}",
+            PracticeId = patient.PracticeId,
+            PatientId = patient.PatientId,
+            InstanceId = instance?.Id ?? "",
+            WorkflowId = workflow?.Id ?? EscalationRuleSet,
+            StepId = $"rule:{match.RuleName}",
+            Kind = TaskKind.Escalation,
+            Role = role,
+            Title = reason,
+            Priority = TaskPriority.High,
+            CreatedAt = run.At,
+            Reason = reason,
+        };
+        run.Work.Put(task);
+        run.Work.Add(new TimelineEntry
+        {
+            At = run.At,
+            Type = "escalation.created",
+            PracticeId = patient.PracticeId,
+            PatientId = patient.PatientId,
+            Workflow = workflow?.Id,
+            Version = workflow?.Version,
+            InstanceId = instance?.Id,
+            Step = task.StepId,
+            Role = role,
+            Reason = reason,
+            TaskId = task.Id,
+        });
+    }
+}
