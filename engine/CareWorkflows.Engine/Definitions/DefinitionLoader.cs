@@ -132,13 +132,14 @@ public static class DefinitionLoader
 
             foreach (var rule in set.Rules)
             {
+                var nameAt = rule.NameAt ?? rule.ExpressionAt;
                 if (ruleAt.TryGetValue(rule.Name, out var first))
                 {
-                    diagnostics.Add(ErrorCodes.DuplicateRuleName, rule.ExpressionAt with { Column = 1 },
+                    diagnostics.Add(ErrorCodes.DuplicateRuleName, nameAt,
                         $"rule name '{rule.Name}' is already used at {first}. Rule names must be unique across all rule sets, since workflows name them in 'when'.");
                 }
 
-                ruleAt.TryAdd(rule.Name, rule.ExpressionAt);
+                ruleAt.TryAdd(rule.Name, nameAt);
             }
 
             sets.Add(set);

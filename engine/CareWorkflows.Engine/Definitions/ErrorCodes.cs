@@ -62,7 +62,7 @@ public static class ErrorCodes
     public const string AnchorsNotAllowed = "CW0027";
     /// <summary>Two rules share a name across the rule sets.</summary>
     public const string DuplicateRuleName = "CW0028";
-    /// <summary>An overlay names a step the standard does not have, or changes a field overlays may not change.</summary>
+    /// <summary>An overlay names a step the standard does not have (a field overlays may not change is CW0002).</summary>
     public const string InvalidOverlay = "CW0029";
     /// <summary>A file too large or nested too deeply to be a definition.</summary>
     public const string FileTooLarge = "CW0030";

@@ -52,6 +52,15 @@ internal sealed partial class MappingReader
 
     public SourceLocation KeyAt(string key) => _entries.TryGetValue(key, out var entry) ? File.At(entry.Key) : At;
 
+    public YamlNode? KeyNode(string key) => _entries.TryGetValue(key, out var entry) ? entry.Key : null;
+
+    /// <summary>Where the text of a value starts: after the opening quote of a quoted value.</summary>
+    public SourceLocation TextAt(string key)
+    {
+        var at = ValueAt(key);
+        return Node(key) is YamlScalarNode { Style: ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted } ? at with { Column = at.Column + 1 } : at;
+    }
+
     public SourceLocation ValueAt(string key) => _entries.TryGetValue(key, out var entry) ? File.At(entry.Value) : At;
 
     public string? Text(string key, bool required = false, string? example = null)

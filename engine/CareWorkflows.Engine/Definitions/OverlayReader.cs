@@ -81,7 +81,8 @@ internal static class OverlayReader
         {
             if (CheckNotLocked(key, map.KeyAt(key), locked, overlay, extends))
             {
-                merged.Children[new YamlScalarNode(key)] = Adopt(map.Node(key)!, overlay);
+                merged.Children.Remove(new YamlScalarNode(key));
+                merged.Add(Adopt(map.KeyNode(key)!, overlay), Adopt(map.Node(key)!, overlay));
             }
         }
 
@@ -157,7 +158,8 @@ internal static class OverlayReader
             {
                 if (CheckNotLocked($"steps.{id}.{field}", change.KeyAt(field), locked, overlay, standard.Definition.Id))
                 {
-                    mergedStep.Children[new YamlScalarNode(field)] = Adopt(change.Node(field)!, overlay);
+                    mergedStep.Children.Remove(new YamlScalarNode(field));
+                    mergedStep.Add(Adopt(change.KeyNode(field)!, overlay), Adopt(change.Node(field)!, overlay));
                 }
             }
 

@@ -164,7 +164,7 @@ internal sealed partial class WorkflowReader(Catalog catalog, SourceFile file, I
     {
         var role = ReadRole(map);
         var outcomes = map.TextList("outcomes");
-        if (title is null)
+        if (title is null && !map.Has("title"))
         {
             map.Missing("title", "Call the patient after discharge");
         }
@@ -186,7 +186,7 @@ internal sealed partial class WorkflowReader(Catalog catalog, SourceFile file, I
         var cadenceText = map.Text("cadence");
         var fromRules = cadenceText == "rules";
         var cadence = fromRules ? null : ReadDuration(map, "cadence");
-        if (title is null)
+        if (title is null && !map.Has("title"))
         {
             map.Missing("title", "Follow-up call about goals");
         }
@@ -391,7 +391,7 @@ internal sealed partial class WorkflowReader(Catalog catalog, SourceFile file, I
             return null;
         }
 
-        var condition = new Condition(text, map.ValueAt(key));
+        var condition = new Condition(text, map.TextAt(key));
         if (MappingReader.KebabCase().IsMatch(text) && text.Contains('-', StringComparison.Ordinal) && !ruleNames.Contains(text))
         {
             file.Diagnostics.Add(ErrorCodes.UnknownRule, condition.At,

@@ -29,9 +29,10 @@ internal static class YamlFile
 
     public static YamlNode? Parse(string text, string displayPath, Diagnostics diagnostics)
     {
+        var openFlows = new Stack<SourceLocation>();
         try
         {
-            if (!PassesSafetyChecks(text, displayPath, diagnostics))
+            if (!PassesSafetyChecks(text, displayPath, diagnostics, openFlows))
             {
                 return null;
             }
@@ -46,14 +47,21 @@ internal static class YamlFile
 
             return stream.Documents[0].RootNode;
         }
+        catch (InvalidOperationException) when (openFlows.Count > 0)
+        {
+            // YamlDotNet gives up on an unclosed { or [ followed by block content with an InvalidOperationException.
+            diagnostics.Add(ErrorCodes.YamlSyntax, openFlows.Peek(),
+                "this is not valid YAML: a '{' or '[' opened here is never closed. Close it on the same line, or write the value as indented lines.");
+            return null;
+        }
         catch (YamlException ex)
         {
-            var at = new SourceLocation(displayPath, Math.Max(1, (int)ex.Start.Line), Math.Max(1, (int)ex.Start.Column));
+            // A tab is reported at the token before it; the end mark points at the tab itself.
+            var mark = ex.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) ? ex.End : ex.Start;
+            var at = new SourceLocation(displayPath, Math.Max(1, (int)mark.Line), Math.Max(1, (int)mark.Column));
             if (ex.Message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase))
             {
-                var key = ex.InnerException?.Message is { } inner && inner.Contains("Key:", StringComparison.Ordinal)
-                    ? inner[(inner.IndexOf("Key:", StringComparison.Ordinal) + 4)..].Trim()
-                    : null;
+                var key = KeyAt(text, at);
                 diagnostics.Add(ErrorCodes.DuplicateKey, at, $"the key {(key is null ? "" : $"'{key}' ")}is written twice in the same mapping. Keep one of them.");
             }
             else
@@ -65,7 +73,22 @@ internal static class YamlFile
         }
     }
 
-    private static bool PassesSafetyChecks(string text, string displayPath, Diagnostics diagnostics)
+    // YamlDotNet's message does not name the key; the mark points at it, so read it from the line.
+    private static string? KeyAt(string text, SourceLocation at)
+    {
+        var lines = text.Split('\n');
+        if (at.Line > lines.Length)
+        {
+            return null;
+        }
+
+        var rest = lines[at.Line - 1][Math.Min(at.Column - 1, lines[at.Line - 1].Length)..];
+        var colon = rest.IndexOf(':', StringComparison.Ordinal);
+        var key = (colon >= 0 ? rest[..colon] : rest).Trim().Trim('"', '\'', '{', ' ');
+        return key.Length == 0 ? null : key;
+    }
+
+    private static bool PassesSafetyChecks(string text, string displayPath, Diagnostics diagnostics, Stack<SourceLocation> openFlows)
     {
         var parser = new Parser(new StringReader(text));
         var depth = 0;
@@ -80,6 +103,11 @@ internal static class YamlFile
                     diagnostics.Add(ErrorCodes.AnchorsNotAllowed, at, "YAML anchors and aliases (& and *) are not allowed in definitions. Write the value out in full.");
                     return false;
                 case MappingStart or SequenceStart:
+                    if (current is MappingStart { Style: MappingStyle.Flow } or SequenceStart { Style: SequenceStyle.Flow })
+                    {
+                        openFlows.Push(at);
+                    }
+
                     if (++depth > MaxDepth)
                     {
                         diagnostics.Add(ErrorCodes.FileTooLarge, at, $"the YAML is nested more than {MaxDepth} levels deep. A definition never needs that; flatten it.");
@@ -89,12 +117,20 @@ internal static class YamlFile
                     break;
                 case MappingEnd or SequenceEnd:
                     depth--;
+                    if (openFlows.Count > 0 && current.End.Index > 0 && IsFlowEnd(text, current))
+                    {
+                        openFlows.Pop();
+                    }
+
                     break;
             }
         }
 
         return true;
     }
+
+    private static bool IsFlowEnd(string text, ParsingEvent end) =>
+        end.Start.Index < text.Length && text[(int)end.Start.Index] is '}' or ']';
 
     // YamlDotNet's messages start with "(Line: 3, Col: 5, Idx: 20) - (...): "; the position is already in our prefix.
     private static string Describe(YamlException ex)

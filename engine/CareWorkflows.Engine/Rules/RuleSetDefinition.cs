@@ -10,6 +10,9 @@ namespace CareWorkflows.Engine.Rules;
 /// <param name="ExpressionAt">Where the expression was written.</param>
 public sealed record RuleDefinition(string Name, string Expression, string? SuccessEvent, IReadOnlyDictionary<string, string> Properties, SourceLocation ExpressionAt)
 {
+    /// <summary>Where the rule's name was written.</summary>
+    public SourceLocation? NameAt { get; init; }
+
     /// <summary>Optional explanation for people.</summary>
     public string? Description { get; init; }
 }

@@ -64,7 +64,8 @@ public sealed class RuleSetEvaluator
             IsExpressionCaseSensitive = false,
             UseFastExpressionCompiler = true,
         };
-        var engine = new RulesEngine.RulesEngine([.. workflows.Select(w => ToWorkflow(w.Key, w.Value))], settings);
+        // RulesEngine refuses a workflow without rules; a set whose every rule was refused above has none left.
+        var engine = new RulesEngine.RulesEngine([.. workflows.Where(w => w.Value.Count > 0).Select(w => ToWorkflow(w.Key, w.Value))], settings);
         var evaluator = new RuleSetEvaluator(engine, usable, rules);
         evaluator.WarmUp(workflows, diagnostics);
         return evaluator;
@@ -106,10 +107,20 @@ public sealed class RuleSetEvaluator
         return results[0].IsSuccess;
     }
 
-    private ValueTask<List<RuleResultTree>> RunAsync(string workflow, RuleInputs inputs, CancellationToken cancellationToken) =>
-        _engine.ExecuteAllRulesAsync(workflow,
-            [new RuleParameter("patient", inputs.Patient), new RuleParameter("event", inputs.Event), new RuleParameter("context", inputs.Context)],
-            cancellationToken);
+    private async ValueTask<List<RuleResultTree>> RunAsync(string workflow, RuleInputs inputs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _engine.ExecuteAllRulesAsync(workflow,
+                [new RuleParameter("patient", inputs.Patient), new RuleParameter("event", inputs.Event), new RuleParameter("context", inputs.Context)],
+                cancellationToken);
+        }
+        catch (RulesEngine.Exceptions.RuleException ex)
+        {
+            // RulesEngine's own exception has an empty message; the cause is inside it.
+            throw new RuleFaultException(workflow, workflow, ex.InnerException?.Message ?? ex.GetType().Name);
+        }
+    }
 
     private static void ThrowOnFault(string ruleSet, RuleResultTree result)
     {
@@ -136,7 +147,7 @@ public sealed class RuleSetEvaluator
     // that only empty facts cause (a missing data key, say) is not a compile problem and is left to run time.
     private void WarmUp(Dictionary<string, IReadOnlyList<RuleDefinition>> workflows, Diagnostics diagnostics)
     {
-        foreach (var (name, rules) in workflows)
+        foreach (var (name, rules) in workflows.Where(w => w.Value.Count > 0))
         {
             List<RuleResultTree> results;
             try

@@ -24,7 +24,12 @@ internal static class RuleSetReader
         var map = new MappingReader(mapping, file, "the rule set", TopKeys);
         var name = map.Id("WorkflowName", example: "enrollment");
         var rules = new List<RuleDefinition>();
-        foreach (var node in map.Sequence("Rules", required: true)?.Children ?? [])
+        if (map.Sequence("Rules", required: true) is { Children.Count: 0 } empty)
+        {
+            file.Add(ErrorCodes.MissingField, empty, "the rule set has no rules. Add at least one rule under 'Rules:', or delete the file.");
+        }
+
+        foreach (var node in map.Sequence("Rules", required: false)?.Children ?? [])
         {
             if (node is not YamlMappingNode ruleNode)
             {
@@ -68,9 +73,10 @@ internal static class RuleSetReader
             }
         }
 
-        return new RuleDefinition(name, expression, rule.Text("SuccessEvent"), properties, rule.ValueAt("Expression"))
+        return new RuleDefinition(name, expression, rule.Text("SuccessEvent"), properties, rule.TextAt("Expression"))
         {
             Description = rule.Text("Description"),
+            NameAt = rule.ValueAt("RuleName"),
         };
     }
 }

@@ -27,6 +27,16 @@ public enum CareTaskStatus
 /// <summary>An item on the care team's worklist.</summary>
 public sealed record CareTask
 {
+    /// <summary>
+    /// The id of the task an instance's step makes at an attempt: derived from them, so the same step never
+    /// makes it twice, and short and URL-safe whatever the sender's event ids look like.
+    /// </summary>
+    public static string IdFor(string instanceId, string stepId, int attempt)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{instanceId}/{stepId}/{attempt}"));
+        return "t-" + Convert.ToHexStringLower(hash.AsSpan(0, 10));
+    }
+
     /// <summary>Unique id: instance, step and attempt, so the same step never creates it twice.</summary>
     public required string Id { get; init; }
 

@@ -56,7 +56,7 @@ internal sealed class EventApplication(RunContext run)
         switch (purpose)
         {
             case TimerPurpose.Due:
-                if (run.Work.OpenTask($"{instance.Id}/{parts[1]}/{attempt}") is { Overdue: false } task)
+                if (run.Work.OpenTask(CareTask.IdFor(instance.Id, parts[1], attempt)) is { Overdue: false } task)
                 {
                     run.Work.Put(task with { Overdue = true });
                     run.Work.Add(_steps.Entry("task.overdue", instance, workflow) with { Step = task.StepId, Role = task.Role, Due = task.DueAt, TaskId = task.Id });
@@ -299,7 +299,7 @@ internal sealed class EventApplication(RunContext run)
         var patient = run.Work.Patient;
         var task = new CareTask
         {
-            Id = $"{instance?.Id ?? $"{patient.PracticeId}/{patient.PatientId}"}/rule:{match.RuleName}/{run.Event.EventId}",
+            Id = CareTask.IdFor(instance?.Id ?? $"{patient.PracticeId}/{patient.PatientId}", $"rule:{match.RuleName}:{run.Event.EventId}", 1),
             PracticeId = patient.PracticeId,
             PatientId = patient.PatientId,
             InstanceId = instance?.Id ?? "",

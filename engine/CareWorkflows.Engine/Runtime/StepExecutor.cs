@@ -165,7 +165,7 @@ internal sealed class StepExecutor(RunContext run)
         var dueAt = due is null ? (DateTimeOffset?)null : run.Calendar.DueAfter(run.At, due);
         var task = new CareTask
         {
-            Id = $"{instance.Id}/{step.Id}/{instance.Attempt}",
+            Id = CareTask.IdFor(instance.Id, step.Id, instance.Attempt),
             PracticeId = instance.PracticeId,
             PatientId = instance.PatientId,
             InstanceId = instance.Id,

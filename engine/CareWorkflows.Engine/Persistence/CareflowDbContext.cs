@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace CareWorkflows.Engine.Persistence;
+
+/// <summary>The engine's tables. One schema for every provider; each provider keeps its own migrations.</summary>
+internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<InboxRow> Inbox => Set<InboxRow>();
+    public DbSet<PatientRow> Patients => Set<PatientRow>();
+    public DbSet<InstanceRow> Instances => Set<InstanceRow>();
+    public DbSet<TaskRow> Tasks => Set<TaskRow>();
+    public DbSet<TimerRow> Timers => Set<TimerRow>();
+    public DbSet<TimelineRow> Timeline => Set<TimelineRow>();
+    public DbSet<ReminderRow> Reminders => Set<ReminderRow>();
+    public DbSet<ListEntryRow> ListEntries => Set<ListEntryRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<InboxRow>(e =>
+        {
+            e.ToTable("inbox");
+            e.HasKey(r => r.Sequence);
+            e.HasIndex(r => r.EventId).IsUnique();
+            e.HasIndex(r => new { r.Status, r.Sequence });
+            e.HasIndex(r => new { r.PracticeId, r.PatientId, r.Sequence });
+        });
+        modelBuilder.Entity<PatientRow>(e =>
+        {
+            e.ToTable("patients");
+            e.HasKey(r => new { r.PracticeId, r.PatientId });
+        });
+        modelBuilder.Entity<InstanceRow>(e =>
+        {
+            e.ToTable("instances");
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.PracticeId, r.PatientId, r.Status });
+        });
+        modelBuilder.Entity<TaskRow>(e =>
+        {
+            e.ToTable("tasks");
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.PracticeId, r.Status, r.Role, r.DueAt });
+            e.HasIndex(r => new { r.PracticeId, r.PatientId, r.Status });
+        });
+        modelBuilder.Entity<TimerRow>(e =>
+        {
+            e.ToTable("timers");
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.Status, r.DueAt });
+        });
+        modelBuilder.Entity<TimelineRow>(e =>
+        {
+            e.ToTable("timeline");
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.PracticeId, r.PatientId, r.Id });
+        });
+        modelBuilder.Entity<ReminderRow>(e =>
+        {
+            e.ToTable("reminders");
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.Status, r.SendAt });
+        });
+        modelBuilder.Entity<ListEntryRow>(e =>
+        {
+            e.ToTable("list_entries");
+            e.HasKey(r => new { r.PracticeId, r.ListId, r.PatientId });
+        });
+    }
+}
+
+/// <summary>The SQLite flavour: instants are stored as UTC milliseconds so that SQLite can sort and compare them.</summary>
+internal sealed class SqliteCareflowDbContext(DbContextOptions<SqliteCareflowDbContext> options) : CareflowDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcMillisecondsConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcMillisecondsConverter>();
+    }
+
+    private sealed class UtcMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
+        value => value.ToUnixTimeMilliseconds(),
+        value => DateTimeOffset.FromUnixTimeMilliseconds(value));
+}

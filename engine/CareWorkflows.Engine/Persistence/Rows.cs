@@ -1,0 +1,143 @@
+namespace CareWorkflows.Engine.Persistence;
+
+// Storage shapes. Every row carries its practice from the start: the data model is tenant-scoped.
+// Nested values (facts, anchors, outcomes) are JSON text; they are read and written whole.
+
+internal sealed class InboxRow
+{
+    public long Sequence { get; set; }
+    public required string EventId { get; set; }
+    public required string PracticeId { get; set; }
+    public required string PatientId { get; set; }
+    public required string Type { get; set; }
+    public DateTimeOffset At { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public required string Payload { get; set; }
+    public string Status { get; set; } = InboxStatus.Pending;
+    public string? Error { get; set; }
+    public DateTimeOffset? ProcessedAt { get; set; }
+}
+
+internal static class InboxStatus
+{
+    public const string Pending = "pending";
+    public const string Done = "done";
+    public const string Failed = "failed";
+}
+
+internal sealed class PatientRow
+{
+    public required string PracticeId { get; set; }
+    public required string PatientId { get; set; }
+    public string Tier { get; set; } = "";
+    public string Programs { get; set; } = "";
+    public required string Facts { get; set; }
+    public DateTimeOffset? EnrolledAt { get; set; }
+    public int EdVisitsSinceEnrollment { get; set; }
+    public string Recorded { get; set; } = "{}";
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+internal sealed class InstanceRow
+{
+    public required string Id { get; set; }
+    public required string PracticeId { get; set; }
+    public required string PatientId { get; set; }
+    public required string WorkflowId { get; set; }
+    public int Version { get; set; }
+    public string? Overlay { get; set; }
+    public required string Status { get; set; }
+    public required string StepId { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+    public required string State { get; set; }
+}
+
+internal sealed class TaskRow
+{
+    public required string Id { get; set; }
+    public required string PracticeId { get; set; }
+    public required string PatientId { get; set; }
+    public required string InstanceId { get; set; }
+    public required string WorkflowId { get; set; }
+    public required string StepId { get; set; }
+    public int Attempt { get; set; }
+    public required string Kind { get; set; }
+    public required string Role { get; set; }
+    public required string Title { get; set; }
+    public required string Priority { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? DueAt { get; set; }
+    public required string Status { get; set; }
+    public bool Overdue { get; set; }
+    public string Outcomes { get; set; } = "";
+    public string? Outcome { get; set; }
+    public int? Minutes { get; set; }
+    public string? Note { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    public string? CompletedBy { get; set; }
+    public string? Assignee { get; set; }
+    public string? Reason { get; set; }
+    public string? Script { get; set; }
+    public string? Form { get; set; }
+}
+
+internal sealed class TimerRow
+{
+    public required string Id { get; set; }
+    public required string PracticeId { get; set; }
+    public required string PatientId { get; set; }
+    public required string InstanceId { get; set; }
+    public DateTimeOffset DueAt { get; set; }
+    public string Status { get; set; } = TimerStatus.Pending;
+    public DateTimeOffset? FiredAt { get; set; }
+}
+
+internal static class TimerStatus
+{
+    public const string Pending = "pending";
+    public const string Fired = "fired";
+}
+
+internal sealed class TimelineRow
+{
+    public long Id { get; set; }
+    public required string PracticeId { get; set; }
+    public required string PatientId { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string Type { get; set; }
+    public string? Workflow { get; set; }
+    public int? Version { get; set; }
+    public string? Step { get; set; }
+    public string? Role { get; set; }
+    public DateTimeOffset? Due { get; set; }
+    public string? Outcome { get; set; }
+    public string? Reason { get; set; }
+    public string? Detail { get; set; }
+    public string? InstanceId { get; set; }
+    public string? TaskId { get; set; }
+    public required string EventId { get; set; }
+}
+
+internal sealed class ReminderRow
+{
+    public required string Id { get; set; }
+    public required string PracticeId { get; set; }
+    public required string PatientId { get; set; }
+    public required string InstanceId { get; set; }
+    public required string StepId { get; set; }
+    public required string Template { get; set; }
+    public string? Channel { get; set; }
+    public DateTimeOffset SendAt { get; set; }
+    public string Status { get; set; } = "queued";
+}
+
+internal sealed class ListEntryRow
+{
+    public required string PracticeId { get; set; }
+    public required string ListId { get; set; }
+    public required string PatientId { get; set; }
+    public DateTimeOffset At { get; set; }
+    public string? By { get; set; }
+    public required string InstanceId { get; set; }
+}

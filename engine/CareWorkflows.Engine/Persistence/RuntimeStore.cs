@@ -1,0 +1,211 @@
+using CareWorkflows.Engine.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace CareWorkflows.Engine.Persistence;
+
+/// <summary>
+/// The durable side of the runtime. Submitting events stores them in the inbox, applies them with the step
+/// function, and commits inbox rows, patients, instances, tasks, timers, reminders, list entries and timeline
+/// in ONE transaction: a crash before the commit loses nothing the client was told was applied, and a
+/// resubmission after it is recognised by event id. Writes are serialised in this process (SQLite has one writer).
+/// </summary>
+internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> contexts, WorkflowRuntime runtime, TimeProvider time, ILogger<RuntimeStore> logger) : IDisposable
+{
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    /// <summary>Creates or upgrades the schema.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>Stores and applies events, in order, in one transaction.</summary>
+    public async Task<IReadOnlyList<SubmissionResult>> SubmitAsync(IReadOnlyList<WorkflowEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var ids = events.Select(e => e.EventId).Distinct().ToList();
+            var known = (await db.Inbox.Where(r => ids.Contains(r.EventId)).Select(r => r.EventId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            var results = new Dictionary<string, SubmissionResult>(StringComparer.Ordinal);
+            var fresh = new List<InboxRow>();
+            foreach (var e in events)
+            {
+                if (known.Contains(e.EventId) || results.ContainsKey(e.EventId))
+                {
+                    results.TryAdd(e.EventId, new SubmissionResult(e.EventId, SubmissionStatus.Duplicate, null, []));
+                    continue;
+                }
+
+                var row = ToInbox(e);
+                fresh.Add(row);
+                results[e.EventId] = new SubmissionResult(e.EventId, SubmissionStatus.Applied, null, []);
+            }
+
+            db.Inbox.AddRange(fresh);
+            var applied = await ApplyAsync(db, fresh, cancellationToken);
+            foreach (var (eventId, result) in applied)
+            {
+                results[eventId] = result;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return [.. events.Select(e => e.EventId).Distinct().Select(id => results[id])];
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>
+    /// Turns due timers into timer.fired events and applies them, in one transaction per batch.
+    /// A timer fires once: its row is marked fired in the same commit as its effects.
+    /// </summary>
+    /// <returns>How many timers fired.</returns>
+    public async Task<int> FireDueTimersAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            var now = time.GetUtcNow();
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var due = await db.Timers.Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now)
+                .OrderBy(t => t.DueAt).Take(batchSize).ToListAsync(cancellationToken);
+            if (due.Count == 0)
+            {
+                return 0;
+            }
+
+            var rows = new List<InboxRow>();
+            foreach (var timer in due)
+            {
+                timer.Status = TimerStatus.Fired;
+                timer.FiredAt = now;
+                rows.Add(ToInbox(new WorkflowEvent
+                {
+                    EventId = $"timer:{timer.Id}",
+                    PracticeId = timer.PracticeId,
+                    PatientId = timer.PatientId,
+                    Type = WorkflowEvent.TimerFired,
+                    At = timer.DueAt,
+                    TimerId = timer.Id,
+                }));
+            }
+
+            var ids = rows.Select(r => r.EventId).ToList();
+            var known = (await db.Inbox.Where(r => ids.Contains(r.EventId)).Select(r => r.EventId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            rows = [.. rows.Where(r => !known.Contains(r.EventId))];
+            db.Inbox.AddRange(rows);
+            await ApplyAsync(db, rows, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            LogTimersFired(logger, due.Count, now - due[0].DueAt);
+            return due.Count;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Claims an open task for a staff member; false when the practice has no such open task.</summary>
+    public async Task<bool> ClaimAsync(string practiceId, string taskId, string assignee, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var row = await db.Tasks.FirstOrDefaultAsync(t => t.Id == taskId && t.PracticeId == practiceId && t.Status == "open", cancellationToken);
+            if (row is null)
+            {
+                return false;
+            }
+
+            row.Assignee = assignee;
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>The earliest pending timer, for the sweeper to sleep until.</summary>
+    public async Task<DateTimeOffset?> NextTimerDueAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Timers.Where(t => t.Status == TimerStatus.Pending).OrderBy(t => t.DueAt).Select(t => (DateTimeOffset?)t.DueAt).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _writer.Dispose();
+
+    private InboxRow ToInbox(WorkflowEvent e) => new()
+    {
+        EventId = e.EventId,
+        PracticeId = e.PracticeId,
+        PatientId = e.PatientId,
+        Type = e.Type,
+        At = e.At,
+        ReceivedAt = time.GetUtcNow(),
+        Payload = StoreJson.Write(e),
+    };
+
+    /// <summary>Applies inbox rows patient by patient, in order, tracking every row to write.</summary>
+    private async Task<Dictionary<string, SubmissionResult>> ApplyAsync(CareflowDbContext db, List<InboxRow> rows, CancellationToken cancellationToken)
+    {
+        var results = new Dictionary<string, SubmissionResult>(StringComparer.Ordinal);
+        if (rows.Count == 0)
+        {
+            return results;
+        }
+
+        var batch = await BatchState.LoadAsync(db, rows, cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var group in rows.GroupBy(r => (r.PracticeId, r.PatientId)))
+        {
+            var state = batch.StateOf(group.Key.PracticeId, group.Key.PatientId);
+            var calendar = runtime.Definitions.Current.Practice(group.Key.PracticeId).Calendar;
+            foreach (var row in group)
+            {
+                try
+                {
+                    var result = await runtime.ApplyAsync(state, StoreJson.Read<WorkflowEvent>(row.Payload), calendar, now, cancellationToken);
+                    state = result.State;
+                    batch.Record(result, row.EventId, now);
+                    row.Status = InboxStatus.Done;
+                    row.ProcessedAt = now;
+                    results[row.EventId] = new SubmissionResult(row.EventId, SubmissionStatus.Applied, null,
+                        [.. result.Timeline.Where(t => t.Type is "task.created" or "escalation.created" && t.TaskId is not null).Select(t => t.TaskId!)]);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or Rules.RuleFaultException or FormatException or ArgumentException)
+                {
+                    // The event is kept with its error for review; the patient's later events still apply.
+                    row.Status = InboxStatus.Failed;
+                    row.Error = ex.Message;
+                    row.ProcessedAt = now;
+                    results[row.EventId] = new SubmissionResult(row.EventId, SubmissionStatus.Failed, ex.Message, []);
+                    LogEventFailed(logger, ex, row.EventId, row.Type, row.PracticeId);
+                }
+            }
+        }
+
+        await batch.WriteAsync(cancellationToken);
+        return results;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fired {Count} timers, the oldest {Lateness} late")]
+    private static partial void LogTimersFired(ILogger logger, int count, TimeSpan lateness);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventId} of type {EventType} for practice {PracticeId} failed and is kept in the inbox")]
+    private static partial void LogEventFailed(ILogger logger, Exception exception, string eventId, string eventType, string practiceId);
+}
