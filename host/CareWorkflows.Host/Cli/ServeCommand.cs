@@ -10,24 +10,38 @@ internal static class ServeCommand
     public static Command Create()
     {
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
-        var data = new Option<DirectoryInfo>("--data") { Description = "Folder for the database and logs.", DefaultValueFactory = _ => new DirectoryInfo("careflow-data") };
+        var data = new Option<DirectoryInfo>("--data") { Description = "Folder for the SQLite database and the logs (created if missing).", DefaultValueFactory = _ => new DirectoryInfo("careflow-data") };
+        var demo = new Option<bool>("--demo") { Description = "Also load the demo practice's synthetic patients and events (never real data)." };
+        var sweep = new Option<double>("--sweep-seconds") { Description = "How often due timers are swept, in seconds.", DefaultValueFactory = _ => 1.0 };
+        var verbose = new Option<bool>("--verbose") { Description = "Log at Debug level." };
         var workflows = DefinitionFolders.WorkflowsOption();
         var rules = DefinitionFolders.RulesOption();
-        var command = new Command("serve", "Run the careflow host: REST API under /api, OpenAPI at /api/openapi.json, health at /api/health.")
+        var command = new Command("serve", "Run the careflow host: REST API under /api, OpenAPI at /api/openapi.json, health at /api/health. Data lives in one SQLite file; no setup needed.")
         {
-            urls, data, workflows, rules,
+            urls, data, demo, sweep, verbose, workflows, rules,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(sweep) is < 0.05 or > 3600)
+            {
+                Console.Error.WriteLine("--sweep-seconds must be between 0.05 and 3600.");
+                return 2;
+            }
+
             var options = new ServeOptions(
                 DefinitionFolders.Display(parse.GetValue(workflows)!, parse, workflows),
                 DefinitionFolders.Display(parse.GetValue(rules)!, parse, rules),
                 parse.GetValue(urls)!,
-                parse.GetValue(data)!.FullName);
+                parse.GetValue(data)!.FullName)
+            {
+                Demo = parse.GetValue(demo),
+                SweepInterval = TimeSpan.FromSeconds(parse.GetValue(sweep)),
+                Verbose = parse.GetValue(verbose),
+            };
             WebApplication app;
             try
             {
-                app = CareflowApp.Build(options);
+                app = await CareflowApp.BuildAsync(options, cancellationToken);
             }
             catch (DefinitionException ex)
             {
@@ -37,10 +51,18 @@ internal static class ServeCommand
             }
 
             await app.StartAsync(cancellationToken);
-            Console.Out.WriteLine($"careflow is running.");
-            Console.Out.WriteLine($"  API:         {options.Urls}/api  (OpenAPI: {options.Urls}/api/openapi.json, health: {options.Urls}/api/health)");
-            Console.Out.WriteLine($"  definitions: {options.WorkflowsDirectory}, {options.RulesDirectory}");
-            Console.Out.WriteLine($"  logs:        {Path.Join(options.DataDirectory, "logs")}");
+            var address = app.Urls.FirstOrDefault() ?? options.Urls;
+            Console.Out.WriteLine("careflow is running.");
+            Console.Out.WriteLine($"  API:         {address}/api  (OpenAPI: {address}/api/openapi.json, health: {address}/api/health)");
+            Console.Out.WriteLine($"  pages:       {address}/");
+            Console.Out.WriteLine($"  database:    {options.DatabasePath} (SQLite)");
+            Console.Out.WriteLine($"  logs:        {options.LogDirectory}");
+            Console.Out.WriteLine($"  definitions: {options.WorkflowsDirectory}, {options.RulesDirectory} (reloaded when they change)");
+            if (options.Demo)
+            {
+                Console.Out.WriteLine($"  demo:        practice 'demo' — try {address}/api/practices/demo/tasks");
+            }
+
             Console.Out.WriteLine("Press Ctrl+C to stop.");
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;

@@ -1,41 +1,90 @@
 using CareWorkflows.Engine.Definitions;
+using CareWorkflows.Engine.Persistence;
+using CareWorkflows.Engine.Runtime;
+using CareWorkflows.Engine.Scheduling;
 using CareWorkflows.Host.Api;
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting.Compact;
 
 namespace CareWorkflows.Host.Hosting;
 
 /// <summary>Settings of one <c>careflow serve</c> process.</summary>
-internal sealed record ServeOptions(string WorkflowsDirectory, string RulesDirectory, string Urls, string DataDirectory);
+internal sealed record ServeOptions(string WorkflowsDirectory, string RulesDirectory, string Urls, string DataDirectory)
+{
+    /// <summary>How often due timers are swept.</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-/// <summary>Builds the web host: definitions, logging, API.</summary>
+    /// <summary>Load the demo practice's synthetic patients and events.</summary>
+    public bool Demo { get; init; }
+
+    /// <summary>Log at Debug level.</summary>
+    public bool Verbose { get; init; }
+
+    public string DatabasePath => Path.Join(DataDirectory, "careflow.db");
+
+    public string LogDirectory => Path.Join(DataDirectory, "logs");
+}
+
+/// <summary>Builds the web host: definitions, storage, Quartz, logging, API.</summary>
 internal static class CareflowApp
 {
-    /// <summary>Builds the app; throws <see cref="DefinitionException"/> when the definitions do not load.</summary>
-    public static WebApplication Build(ServeOptions options)
+    /// <summary>Builds the app and migrates its database; throws <see cref="DefinitionException"/> when the definitions do not load.</summary>
+    public static async Task<WebApplication> BuildAsync(ServeOptions options, CancellationToken cancellationToken)
     {
         var definitions = DefinitionLoader.LoadOrThrow(options.WorkflowsDirectory, options.RulesDirectory);
         Directory.CreateDirectory(options.DataDirectory);
-        var logFile = Path.Join(options.DataDirectory, "logs", "careflow-.json");
+        var connectionString = PersistenceSetup.SqliteConnectionString(options.DatabasePath);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
         builder.Services.AddSerilog(config => config
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Is(options.Verbose ? LogEventLevel.Debug : LogEventLevel.Information)
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .WriteTo.File(new CompactJsonFormatter(), logFile, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14));
-        builder.Services.AddSingleton(definitions);
+            .WriteTo.File(new CompactJsonFormatter(), Path.Join(options.LogDirectory, "careflow-.json"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new DefinitionHistory(definitions));
+        builder.Services.AddCareflowSqlite(connectionString);
+        builder.Services.AddCareflowScheduling(connectionString, options.SweepInterval);
+        builder.Services.AddSingleton<DefinitionWatcher>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<DefinitionWatcher>());
+        if (options.Demo)
+        {
+            builder.Services.AddHostedService<DemoData>();
+        }
+
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
 
         var app = builder.Build();
+        await app.Services.GetRequiredService<RuntimeStore>().MigrateAsync(cancellationToken);
+
         app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSerilogRequestLogging(logging => logging.MessageTemplate = "HTTP {RequestMethod} {RequestPath} answered {StatusCode} in {Elapsed:0} ms");
+        app.Use(async (context, next) =>
+        {
+            // The request's correlation id is in every log line written while it is handled.
+            using (Serilog.Context.LogContext.PushProperty("RequestId", context.TraceIdentifier))
+            {
+                await next(context);
+            }
+        });
         app.MapOpenApi("/api/openapi.json");
-        app.MapGroup("/api").MapDefinitionsApi();
+        app.MapGet("/", () => Results.Content(HomePage.Html, "text/html")).ExcludeFromDescription();
+        var api = app.MapGroup("/api");
+        api.MapHealthApi();
+        api.MapDefinitionsApi();
+        var practice = api.MapGroup("/practices/{practiceId}");
+        practice.MapEventsApi();
+        practice.MapTasksApi();
+        practice.MapPatientsApi();
         return app;
     }
 }

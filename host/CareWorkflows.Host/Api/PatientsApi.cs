@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CareWorkflows.Engine.Persistence;
+using CareWorkflows.Engine.Rules;
+using CareWorkflows.Engine.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CareWorkflows.Host.Api;
+
+/// <summary>A patient's facts, running workflows and timeline; failed events for review.</summary>
+internal static class PatientsApi
+{
+    public static RouteGroupBuilder MapPatientsApi(this RouteGroupBuilder practice)
+    {
+        practice.MapGet("/patients/{patientId}", GetAsync).WithName("GetPatient");
+        practice.MapPut("/patients/{patientId}/facts", PutFactsAsync).WithName("PutPatientFacts")
+            .WithSummary("Set facts (docs/facts.md names, e.g. hba1c, conditions, ed-visits-6m); the enrollment rules run again.");
+        practice.MapGet("/patients/{patientId}/timeline", TimelineAsync).WithName("PatientTimeline");
+        practice.MapGet("/inbox/failed", (string practiceId, CareQueries queries, CancellationToken cancellationToken) => queries.FailedEventsAsync(practiceId, cancellationToken))
+            .WithName("FailedEvents").WithSummary("Events that were stored but could not be applied, with the error, for review.");
+        return practice;
+    }
+
+    private static async Task<Results<Ok<PatientResponse>, NotFound>> GetAsync(string practiceId, string patientId, CareQueries queries, CancellationToken cancellationToken)
+    {
+        if (await queries.PatientAsync(practiceId, patientId, cancellationToken) is not { } summary)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Ok(new PatientResponse(patientId, FactNames.ToValues(summary.Patient.Facts), summary.Patient.EnrolledAt,
+            [.. summary.Instances.Select(i => new InstanceResponse(i.Id, i.WorkflowId, i.Version, i.Status.ToString().ToLowerInvariant(), i.StepId, i.StartedAt, i.EndedAt, i.EndReason))]));
+    }
+
+    private static async Task<Results<Ok<SubmitResponse>, ValidationProblem>> PutFactsAsync(
+        string practiceId, string patientId, Dictionary<string, JsonElement> facts, RuntimeStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in facts)
+        {
+            var text = value.ValueKind switch
+            {
+                JsonValueKind.Array => string.Join(',', value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText())),
+                JsonValueKind.String => value.GetString()!,
+                JsonValueKind.Null => "",
+                _ => value.GetRawText(),
+            };
+            try
+            {
+                FactNames.Apply(new PatientFacts(), [new(name, text)]);
+                values[name] = text;
+            }
+            catch (FormatException ex)
+            {
+                errors[name] = [ex.Message];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Some facts are not valid; nothing was changed.");
+        }
+
+        // The same facts sent twice are the same event.
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}")))));
+        var results = await store.SubmitAsync([new WorkflowEvent
+        {
+            EventId = $"facts:{patientId}:{digest[..16]}",
+            PracticeId = practiceId,
+            PatientId = patientId,
+            Type = "patient.updated",
+            At = time.GetUtcNow(),
+            Data = values,
+        }], cancellationToken);
+        return TypedResults.Ok(SubmitResponse.From(results));
+    }
+
+    private static async Task<Ok<IReadOnlyList<TimelineEntry>>> TimelineAsync(string practiceId, string patientId, int? limit, CareQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await queries.TimelineAsync(practiceId, patientId, Math.Clamp(limit ?? 1000, 1, 10_000), cancellationToken));
+
+    internal sealed record PatientResponse(string Id, IReadOnlyDictionary<string, string> Facts, DateTimeOffset? EnrolledAt, IReadOnlyList<InstanceResponse> Instances);
+
+    internal sealed record InstanceResponse(string Id, string Workflow, int Version, string Status, string Step, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? EndReason);
+}

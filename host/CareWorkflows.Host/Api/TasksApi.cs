@@ -1,0 +1,140 @@
+using System.Globalization;
+using CareWorkflows.Engine.Persistence;
+using CareWorkflows.Engine.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CareWorkflows.Host.Api;
+
+/// <summary>The worklist: list and filter tasks, claim one, complete one with outcome, minutes and note.</summary>
+internal static class TasksApi
+{
+    public static RouteGroupBuilder MapTasksApi(this RouteGroupBuilder practice)
+    {
+        practice.MapGet("/tasks", ListAsync).WithName("ListTasks")
+            .WithSummary("Tasks of the practice, soonest due first. Filters: role, assignee, patient, status (open|completed|cancelled|all), overdue, dueBefore, kind (task|outreach|escalation), limit.");
+        practice.MapGet("/tasks/{taskId}", GetAsync).WithName("GetTask");
+        practice.MapPost("/tasks/{taskId}/claim", ClaimAsync).WithName("ClaimTask");
+        practice.MapPost("/tasks/{taskId}/complete", CompleteAsync).WithName("CompleteTask")
+            .WithSummary("Complete a task with an outcome (one of the task's outcomes), minutes of staff time and a note.");
+        return practice;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<CareTask>>, ValidationProblem>> ListAsync(
+        string practiceId, string? role, string? assignee, string? patient, string? status, bool? overdue, string? dueBefore, string? kind, int? limit,
+        CareQueries queries, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (status is not (null or "open" or "completed" or "cancelled" or "all"))
+        {
+            errors["status"] = ["Use open, completed, cancelled or all."];
+        }
+
+        if (kind is not (null or "task" or "outreach" or "escalation"))
+        {
+            errors["kind"] = ["Use task, outreach or escalation."];
+        }
+
+        DateTimeOffset? before = null;
+        if (dueBefore is not null)
+        {
+            if (DateTimeOffset.TryParse(dueBefore, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            {
+                before = parsed;
+            }
+            else
+            {
+                errors["dueBefore"] = [$"'{dueBefore}' is not a time; use ISO 8601 with an offset."];
+            }
+        }
+
+        if (limit is < 1 or > 5000)
+        {
+            errors["limit"] = ["Ask for 1 to 5000 tasks."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var filter = new TaskFilter
+        {
+            Role = role,
+            Assignee = assignee,
+            Patient = patient,
+            Status = status ?? "open",
+            Overdue = overdue,
+            DueBefore = before,
+            Kind = kind,
+            Limit = limit ?? 200,
+        };
+        return TypedResults.Ok(await queries.TasksAsync(practiceId, filter, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<CareTask>, NotFound>> GetAsync(string practiceId, string taskId, CareQueries queries, CancellationToken cancellationToken) =>
+        await queries.TaskAsync(practiceId, taskId, cancellationToken) is { } task ? TypedResults.Ok(task) : TypedResults.NotFound();
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> ClaimAsync(
+        string practiceId, string taskId, ClaimRequest request, RuntimeStore store, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Assignee))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["assignee"] = ["Name the staff member (their staff id) who takes the task."] });
+        }
+
+        return await store.ClaimAsync(practiceId, taskId, request.Assignee, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    private static async Task<Results<Ok<SubmitResponse>, NotFound, ValidationProblem, Conflict<string>>> CompleteAsync(
+        string practiceId, string taskId, CompleteRequest request, CareQueries queries, RuntimeStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await queries.TaskAsync(practiceId, taskId, cancellationToken) is not { } task)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var eventId = request.EventId ?? $"complete:{taskId}";
+        if (task.Status != CareTaskStatus.Open)
+        {
+            // A resend of the completion that was already applied is a duplicate, not a conflict.
+            return request.EventId is null || task.CompletedAt is not null
+                ? TypedResults.Ok(SubmitResponse.From([new SubmissionResult(eventId, SubmissionStatus.Duplicate, null, [])]))
+                : TypedResults.Conflict($"Task {taskId} is {task.Status.ToString().ToLowerInvariant()}.");
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (task.Outcomes.Count > 0 && (request.Outcome is null || !task.Outcomes.Contains(request.Outcome)))
+        {
+            errors["outcome"] = [$"Record one of this task's outcomes: {string.Join(", ", task.Outcomes)}."];
+        }
+
+        if (request.Minutes is < 0 or > 24 * 60)
+        {
+            errors["minutes"] = ["Minutes of staff time must be between 0 and 1440."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var results = await store.SubmitAsync([new WorkflowEvent
+        {
+            EventId = eventId,
+            PracticeId = practiceId,
+            PatientId = task.PatientId,
+            Type = WorkflowEvent.TaskCompleted,
+            At = time.GetUtcNow(),
+            TaskId = taskId,
+            Outcome = request.Outcome,
+            Minutes = request.Minutes,
+            Note = request.Note,
+            By = request.By,
+        }], cancellationToken);
+        return TypedResults.Ok(SubmitResponse.From(results));
+    }
+
+    internal sealed record ClaimRequest(string? Assignee);
+
+    internal sealed record CompleteRequest(string? Outcome, int? Minutes, string? Note, string? By, string? EventId);
+}
