@@ -6,6 +6,8 @@ namespace CareWorkflows.Engine.Time;
 /// <summary>The unit of a <see cref="Duration"/>.</summary>
 public enum DurationUnit
 {
+    /// <summary>Elapsed seconds (for tests and fast previews; care steps use minutes and up).</summary>
+    Seconds,
     /// <summary>Elapsed minutes.</summary>
     Minutes,
     /// <summary>Elapsed hours.</summary>
@@ -18,11 +20,11 @@ public enum DurationUnit
     Weeks,
 }
 
-/// <summary>A duration as definitions write it: <c>N minutes|hours|days|business days|weeks</c>.</summary>
+/// <summary>A duration as definitions write it: <c>N seconds|minutes|hours|days|business days|weeks</c>.</summary>
 public sealed partial record Duration(int Amount, DurationUnit Unit)
 {
     /// <summary>The units a definition may write, for messages.</summary>
-    public const string Grammar = "N minutes|hours|days|business days|weeks, e.g. '2 business days'";
+    public const string Grammar = "N seconds|minutes|hours|days|business days|weeks, e.g. '2 business days'";
 
     /// <summary>Reads a duration; returns null when the text does not follow the grammar.</summary>
     public static Duration? TryParse(string? text)
@@ -40,6 +42,7 @@ public sealed partial record Duration(int Amount, DurationUnit Unit)
 
         var unit = Regex.Replace(match.Groups["unit"].Value.ToLowerInvariant(), @"\s+", " ") switch
         {
+            "second" or "seconds" => DurationUnit.Seconds,
             "minute" or "minutes" => DurationUnit.Minutes,
             "hour" or "hours" => DurationUnit.Hours,
             "day" or "days" => DurationUnit.Days,
@@ -55,6 +58,7 @@ public sealed partial record Duration(int Amount, DurationUnit Unit)
     {
         var unit = Unit switch
         {
+            DurationUnit.Seconds => "second",
             DurationUnit.Minutes => "minute",
             DurationUnit.Hours => "hour",
             DurationUnit.Days => "day",

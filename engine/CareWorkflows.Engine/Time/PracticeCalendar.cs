@@ -48,7 +48,7 @@ public sealed class PracticeCalendar
 
     /// <summary>
     /// When something started at <paramref name="start"/> with <paramref name="duration"/> to do it falls due.
-    /// Minutes and hours are elapsed time. Days and weeks keep the local time of day on the practice's
+    /// Seconds, minutes and hours are elapsed time. Days and weeks keep the local time of day on the practice's
     /// calendar (so a daylight-saving change does not shift them). Business days end at the close of the
     /// Nth business day after the start's local date: discharged Friday, "2 business days" is Tuesday at close.
     /// </summary>
@@ -57,6 +57,7 @@ public sealed class PracticeCalendar
         ArgumentNullException.ThrowIfNull(duration);
         return duration.Unit switch
         {
+            DurationUnit.Seconds => start.AddSeconds(duration.Amount),
             DurationUnit.Minutes => start.AddMinutes(duration.Amount),
             DurationUnit.Hours => start.AddHours(duration.Amount),
             DurationUnit.Days => AddLocalDays(start, duration.Amount),
@@ -71,6 +72,7 @@ public sealed class PracticeCalendar
         ArgumentNullException.ThrowIfNull(duration);
         return duration.Unit switch
         {
+            DurationUnit.Seconds => anchor.AddSeconds(-duration.Amount),
             DurationUnit.Minutes => anchor.AddMinutes(-duration.Amount),
             DurationUnit.Hours => anchor.AddHours(-duration.Amount),
             DurationUnit.Days => AddLocalDays(anchor, -duration.Amount),

@@ -6,6 +6,7 @@ public class DurationTests
 {
     [Theory]
     [InlineData("15 minutes", 15, DurationUnit.Minutes)]
+    [InlineData("30 seconds", 30, DurationUnit.Seconds)]
     [InlineData("1 minute", 1, DurationUnit.Minutes)]
     [InlineData("4 hours", 4, DurationUnit.Hours)]
     [InlineData("14 days", 14, DurationUnit.Days)]
