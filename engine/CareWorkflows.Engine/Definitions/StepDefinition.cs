@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CareWorkflows.Engine.Time;
 
 namespace CareWorkflows.Engine.Definitions;
@@ -14,15 +15,26 @@ public enum TaskPriority
 }
 
 /// <summary>One step of a workflow. The kind is the subtype.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$kind")]
+[JsonDerivedType(typeof(TaskStep), "task")]
+[JsonDerivedType(typeof(OutreachStep), "outreach")]
+[JsonDerivedType(typeof(ReminderStep), "reminder")]
+[JsonDerivedType(typeof(WaitStep), "wait")]
+[JsonDerivedType(typeof(DecideStep), "decide")]
+[JsonDerivedType(typeof(RecordStep), "record")]
+[JsonDerivedType(typeof(EscalateStep), "escalate")]
+[JsonDerivedType(typeof(EndStep), "end")]
 public abstract record StepDefinition(string Id, string? Title, SourceLocation At)
 {
     /// <summary>Where the step goes next.</summary>
     public Routing Next { get; init; } = Routing.Following;
 
     /// <summary>The kind as written in YAML (task, outreach ...).</summary>
+    [JsonIgnore]
     public abstract string Kind { get; }
 
     /// <summary>True when the step suspends the instance until a person, an event or time moves it on.</summary>
+    [JsonIgnore]
     public virtual bool Waits => false;
 }
 

@@ -14,6 +14,7 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<TimelineRow> Timeline => Set<TimelineRow>();
     public DbSet<ReminderRow> Reminders => Set<ReminderRow>();
     public DbSet<ListEntryRow> ListEntries => Set<ListEntryRow>();
+    public DbSet<DefinitionVersionRow> DefinitionVersions => Set<DefinitionVersionRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -60,6 +61,11 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("reminders");
             e.HasKey(r => r.Id);
             e.HasIndex(r => new { r.Status, r.SendAt });
+        });
+        modelBuilder.Entity<DefinitionVersionRow>(e =>
+        {
+            e.ToTable("definition_versions");
+            e.HasKey(r => new { r.WorkflowId, r.Version, r.Practice });
         });
         modelBuilder.Entity<ListEntryRow>(e =>
         {

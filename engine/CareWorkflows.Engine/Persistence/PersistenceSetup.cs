@@ -23,6 +23,7 @@ public static class PersistenceSetup
         services.AddSingleton<WorkflowRuntime>();
         services.AddSingleton<RuntimeStore>();
         services.AddSingleton<CareQueries>();
+        services.AddSingleton<DefinitionVersionStore>();
         return services;
     }
 

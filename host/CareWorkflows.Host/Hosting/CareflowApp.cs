@@ -64,6 +64,12 @@ internal static class CareflowApp
 
         var app = builder.Build();
         await app.Services.GetRequiredService<RuntimeStore>().MigrateAsync(cancellationToken);
+        var conflicts = await app.Services.GetRequiredService<DefinitionVersionStore>()
+            .SyncAsync(app.Services.GetRequiredService<DefinitionHistory>(), definitions, cancellationToken);
+        if (conflicts.Count > 0)
+        {
+            throw new DefinitionException(conflicts);
+        }
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -1,4 +1,5 @@
 using CareWorkflows.Engine.Definitions;
+using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Runtime;
 
 namespace CareWorkflows.Host.Hosting;
@@ -10,7 +11,7 @@ internal sealed record ReloadState(DateTimeOffset At, IReadOnlyList<DefinitionEr
 /// Reloads workflows and rules when their files change. An edit that does not validate is refused with the
 /// validator's messages in the log, and the last good definitions stay active.
 /// </summary>
-internal sealed partial class DefinitionWatcher(ServeOptions options, DefinitionHistory history, TimeProvider time, ILogger<DefinitionWatcher> logger) : BackgroundService
+internal sealed partial class DefinitionWatcher(ServeOptions options, DefinitionHistory history, DefinitionVersionStore versions, TimeProvider time, ILogger<DefinitionWatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(500);
 
@@ -32,7 +33,7 @@ internal sealed partial class DefinitionWatcher(ServeOptions options, Definition
                 await _changed.WaitAsync(stoppingToken);
             }
 
-            Reload();
+            await ReloadAsync(stoppingToken);
         }
     }
 
@@ -42,9 +43,15 @@ internal sealed partial class DefinitionWatcher(ServeOptions options, Definition
         base.Dispose();
     }
 
-    private void Reload()
+    private async Task ReloadAsync(CancellationToken cancellationToken)
     {
         var result = DefinitionLoader.Load(options.WorkflowsDirectory, options.RulesDirectory);
+        if (result.Succeeded)
+        {
+            var conflicts = await versions.SyncAsync(history, result.Definitions!, cancellationToken);
+            result = conflicts.Count > 0 ? new LoadResult(null, conflicts) : result;
+        }
+
         LastReload = new ReloadState(time.GetUtcNow(), result.Errors);
         if (!result.Succeeded)
         {

@@ -16,6 +16,29 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("CareWorkflows.Engine.Persistence.DefinitionVersionRow", b =>
+                {
+                    b.Property<string>("WorkflowId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Practice")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StoredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("WorkflowId", "Version", "Practice");
+
+                    b.ToTable("definition_versions", (string)null);
+                });
+
             modelBuilder.Entity("CareWorkflows.Engine.Persistence.InboxRow", b =>
                 {
                     b.Property<long>("Sequence")
