@@ -6,6 +6,12 @@ namespace CareWorkflows.Engine.Definitions;
 /// <param name="Clinical">True when the role's minutes count as clinical staff time (CCM).</param>
 public sealed record RoleDefinition(string Id, string Title, bool Clinical);
 
+/// <summary>A care-management program.</summary>
+/// <param name="Id">Kebab-case id, e.g. ccm.</param>
+/// <param name="Title">For people.</param>
+/// <param name="ConsentRequired">True when enrollment needs documented consent (CCM, PCM).</param>
+public sealed record ProgramDefinition(string Id, string Title, bool ConsentRequired);
+
 /// <summary>A time a reminder can be anchored to, and the event field it is read from.</summary>
 /// <param name="Id">The anchor as written in a reminder's 'at', e.g. appointment.start.</param>
 /// <param name="Title">For people.</param>
@@ -22,8 +28,8 @@ public sealed record Catalog
     /// <summary>Roles by id.</summary>
     public IReadOnlyDictionary<string, RoleDefinition> Roles { get; init; } = new Dictionary<string, RoleDefinition>();
 
-    /// <summary>Program ids with titles.</summary>
-    public IReadOnlyDictionary<string, string> Programs { get; init; } = new Dictionary<string, string>();
+    /// <summary>Programs by id.</summary>
+    public IReadOnlyDictionary<string, ProgramDefinition> Programs { get; init; } = new Dictionary<string, ProgramDefinition>();
 
     /// <summary>Registry list ids with titles.</summary>
     public IReadOnlyDictionary<string, string> Lists { get; init; } = new Dictionary<string, string>();

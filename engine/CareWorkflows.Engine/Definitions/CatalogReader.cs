@@ -6,6 +6,7 @@ namespace CareWorkflows.Engine.Definitions;
 internal static class CatalogReader
 {
     private static readonly string[] Sections = ["roles", "programs", "lists", "events", "anchors"];
+    private static readonly string[] ProgramKeys = ["title", "consent"];
     private static readonly string[] AnchorKeys = ["title", "event", "field"];
     private static readonly string[] FormKeys = ["form", "title", "description", "fields"];
     private static readonly string[] FieldKeys = ["id", "label", "type", "required", "options", "min", "max", "help"];
@@ -32,7 +33,8 @@ internal static class CatalogReader
         return new Catalog
         {
             Roles = roles,
-            Programs = Titles(map, "programs"),
+            Programs = Entries(map, "programs", ProgramKeys).ToDictionary(
+                e => e.Id, e => new ProgramDefinition(e.Id, e.Entry.Text("title", required: true) ?? e.Id, e.Entry.Boolean("consent") ?? false), StringComparer.Ordinal),
             Lists = Titles(map, "lists"),
             Events = Titles(map, "events"),
             Anchors = Entries(map, "anchors", AnchorKeys).ToDictionary(

@@ -13,6 +13,7 @@ internal static class RowMapping
         EnrolledAt = row.EnrolledAt,
         EdVisitsSinceEnrollment = row.EdVisitsSinceEnrollment,
         Recorded = StoreJson.Read<Dictionary<string, string>>(row.Recorded),
+        Enrollments = StoreJson.Read<List<Care.Enrollment>>(row.Enrollments),
     };
 
     public static void Copy(PatientRecord record, PatientRow row, DateTimeOffset now)
@@ -23,6 +24,7 @@ internal static class RowMapping
         row.EnrolledAt = record.EnrolledAt;
         row.EdVisitsSinceEnrollment = record.EdVisitsSinceEnrollment;
         row.Recorded = StoreJson.Write(record.Recorded);
+        row.Enrollments = StoreJson.Write(record.Enrollments);
         row.UpdatedAt = now;
     }
 

@@ -35,6 +35,7 @@ internal sealed class PatientRow
     public DateTimeOffset? EnrolledAt { get; set; }
     public int EdVisitsSinceEnrollment { get; set; }
     public string Recorded { get; set; } = "{}";
+    public string Enrollments { get; set; } = "[]";
     public DateTimeOffset UpdatedAt { get; set; }
 }
 

@@ -177,6 +177,8 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
             var calendar = runtime.Definitions.Current.Practice(group.Key.PracticeId).Calendar;
             foreach (var row in group)
             {
+                // Every log line written while the event is applied carries its id and practice; never patient data.
+                using var scope = logger.BeginScope(new Dictionary<string, object> { ["EventId"] = row.EventId, ["PracticeId"] = row.PracticeId });
                 try
                 {
                     var result = await runtime.ApplyAsync(state, StoreJson.Read<WorkflowEvent>(row.Payload), calendar, now, cancellationToken);

@@ -8,6 +8,7 @@ namespace CareWorkflows.Engine.Runtime;
 internal sealed class EventApplication(RunContext run)
 {
     private const string EscalationRuleSet = "escalation";
+    private const string EnrollmentUpdated = "enrollment.updated";
     private static readonly string[] EscalationTriggers = ["ed.visit", "lab.result", "patient.admitted"];
 
     private readonly StepExecutor _steps = new(run);
@@ -21,6 +22,9 @@ internal sealed class EventApplication(RunContext run)
                 break;
             case WorkflowEvent.TaskCompleted:
                 await OnTaskCompletedAsync(cancellationToken);
+                break;
+            case EnrollmentUpdated:
+                await OnEnrollmentUpdatedAsync(cancellationToken);
                 break;
             default:
                 var factsChanged = UpdateFacts(out var explicitEnrollment);
@@ -90,6 +94,18 @@ internal sealed class EventApplication(RunContext run)
 
         var outcome = string.IsNullOrEmpty(e.Outcome) ? null : e.Outcome;
         run.Work.Put(task with { Status = CareTaskStatus.Completed, Outcome = outcome, Minutes = e.Minutes, Note = e.Note, CompletedAt = run.At, CompletedBy = e.By });
+        if (string.IsNullOrEmpty(task.InstanceId))
+        {
+            run.Work.Add(PatientEntry("task.completed") with { Workflow = task.WorkflowId, Step = task.StepId, Role = task.Role, Outcome = outcome, TaskId = task.Id });
+        }
+        if (task.WorkflowId == "enrollment" && outcome is "keep" or "graduate" or "disenroll")
+        {
+            var program = task.StepId["review:".Length..];
+            var review = run.Event with { Data = new Dictionary<string, string>(StringComparer.Ordinal) { ["program"] = program, ["action"] = outcome, ["reason"] = "enrollment review" } };
+            await new EventApplication(new RunContext(run.History, run.Work, review, run.Calendar, run.At)).OnEnrollmentUpdatedAsync(cancellationToken);
+            return;
+        }
+
         if (run.Work.Instance(task.InstanceId) is not { } instance)
         {
             return;
@@ -237,44 +253,126 @@ internal sealed class EventApplication(RunContext run)
         return true;
     }
 
-    /// <summary>Re-runs the enrollment rules; a new tier or program set is an enrollment.changed that starts program workflows.</summary>
+    /// <summary>
+    /// Re-runs the enrollment rules (or takes the tier and programs staff gave) and brings the enrollments in line;
+    /// a new tier or program is an enrollment.changed that starts the program's workflows.
+    /// </summary>
     private async ValueTask ReviewEnrollmentAsync(bool explicitEnrollment, CancellationToken cancellationToken)
     {
         var patient = run.Work.Patient;
-        var before = (run.Work.Patient.Facts.Tier, Programs: string.Join(',', run.Work.Patient.Facts.Programs));
-        string? rule = null;
+        var (tier, eligible, why) = (patient.Facts.Tier, patient.Facts.Programs, "set by staff");
         if (!explicitEnrollment)
         {
             var result = await new Stratifier(run.Rules).StratifyAsync(patient.Facts, cancellationToken);
-            patient = patient with { Facts = patient.Facts with { Tier = result.Tier, Programs = result.Programs } };
-            rule = result.Rule;
+            (tier, eligible, why) = (result.Tier, result.Programs, result.Rule ?? "no enrollment rule holds");
         }
 
-        var after = (patient.Facts.Tier, Programs: string.Join(',', patient.Facts.Programs));
-        if (after == before && !explicitEnrollment)
+        var (enrollments, changes, flagged) = EnrollmentReview.Apply(patient.Enrollments, eligible, run.Current.Catalog, run.At, "enrollment rules", why);
+        foreach (var enrollment in flagged)
+        {
+            var task = EnrollmentReview.ReviewTask(patient, enrollment, run.At);
+            run.Work.Put(task);
+            run.Work.Add(PatientEntry("task.created") with { Workflow = task.WorkflowId, Step = task.StepId, Role = task.Role, Reason = enrollment.ReviewReason, TaskId = task.Id });
+        }
+
+        await ChangeEnrollmentAsync(patient with { Facts = patient.Facts with { Tier = tier } }, enrollments, changes, why, patient.Facts.Tier != tier, cancellationToken);
+    }
+
+    /// <summary>Staff moved an enrollment (offer, enroll, consent, decline, graduate, disenroll, keep).</summary>
+    private async ValueTask OnEnrollmentUpdatedAsync(CancellationToken cancellationToken)
+    {
+        var e = run.Event;
+        var program = e.Data.GetValueOrDefault("program") ?? throw new InvalidOperationException("enrollment.updated needs data 'program'.");
+        var action = e.Data.GetValueOrDefault("action") ?? throw new InvalidOperationException("enrollment.updated needs data 'action'.");
+        var patient = run.Work.Patient;
+        var current = patient.Enrollments.FirstOrDefault(x => x.Program == program);
+        List<Enrollment> enrollments = [.. patient.Enrollments.Where(x => x.Program != program)];
+        if (action == "keep")
+        {
+            var kept = current ?? throw new InvalidOperationException($"the patient has no enrollment in '{program}' to keep.");
+            enrollments.Add(kept with { ReviewReason = null });
+            await ChangeEnrollmentAsync(patient, enrollments, [$"{program} kept after review"], e.Data.GetValueOrDefault("reason"), false, cancellationToken);
+            return;
+        }
+
+        var to = EnrollmentReview.StatusFor(action) ?? throw new InvalidOperationException($"unknown enrollment action '{action}'; use offer, enroll, consent, decline, graduate, disenroll or keep.");
+        var consent = ConsentFrom(e);
+        var consentRequired = run.Current.Catalog.Programs.GetValueOrDefault(program)?.ConsentRequired ?? false;
+        if (action == "consent" && consent is null)
+        {
+            throw new InvalidOperationException("a consent needs data 'consent-type' (verbal or written) and the staff member in 'by'.");
+        }
+
+        if (action == "consent" && current?.Status == EnrollmentStatus.Enrolled)
+        {
+            enrollments.Add(current with { Consent = consent });
+        }
+        else
+        {
+            var refusal = EnrollmentLifecycle.Refusal(current, program, to, consentRequired, consent);
+            if (refusal is not null)
+            {
+                throw new InvalidOperationException(refusal);
+            }
+
+            enrollments.Add(EnrollmentLifecycle.Move(current, program, to, run.At, e.By, e.Data.GetValueOrDefault("reason"), consent));
+        }
+
+        await ChangeEnrollmentAsync(patient, enrollments, [$"{program} {EnrollmentLifecycle.Word(to)} ({action})"], e.Data.GetValueOrDefault("reason") ?? action, false, cancellationToken);
+    }
+
+    private Consent? ConsentFrom(WorkflowEvent e)
+    {
+        if (e.Data.GetValueOrDefault("consent-type") is not { } type || e.By is null)
+        {
+            return null;
+        }
+
+        if (type is not ("verbal" or "written"))
+        {
+            throw new InvalidOperationException($"consent-type must be verbal or written, not '{type}'.");
+        }
+
+        var date = e.Data.GetValueOrDefault("consent-date") is { } text
+            ? DateOnly.ParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+            : run.Calendar.LocalDate(run.At);
+        return new Consent(type, date, e.By);
+    }
+
+    /// <summary>Stores new enrollments; when tier or open programs changed, records enrollment.changed and starts program workflows.</summary>
+    private async ValueTask ChangeEnrollmentAsync(PatientRecord patient, List<Enrollment> enrollments, List<string> changes, string? why, bool tierChanged, CancellationToken cancellationToken)
+    {
+        var programs = EnrollmentReview.OpenPrograms(enrollments);
+        var ccm = enrollments.FirstOrDefault(x => x.Program == "ccm");
+        var updated = patient with
+        {
+            Enrollments = enrollments,
+            Facts = patient.Facts with { Programs = programs, CcmConsent = ccm?.Consent is not null },
+            EnrolledAt = patient.EnrolledAt ?? (programs.Count > 0 ? run.At : null),
+        };
+        run.Work.Update(updated);
+        if (changes.Count == 0 && !tierChanged)
         {
             return;
         }
 
-        if (patient.EnrolledAt is null && patient.Facts.Programs.Count > 0)
+        run.Work.Add(PatientEntry(WorkflowEvent.EnrollmentChanged) with
         {
-            patient = patient with { EnrolledAt = run.At };
-        }
-
-        run.Work.Update(patient);
-        run.Work.Add(new TimelineEntry
-        {
-            At = run.At,
-            Type = WorkflowEvent.EnrollmentChanged,
-            PracticeId = patient.PracticeId,
-            PatientId = patient.PatientId,
-            Reason = rule,
-            Detail = $"tier {after.Tier}; programs {after.Programs}",
+            Reason = why,
+            Detail = $"tier {updated.Facts.Tier}; programs {string.Join(',', programs)}{(changes.Count > 0 ? $"; {string.Join(", ", changes)}" : "")}",
         });
         var changed = run.Event with { EventId = $"{run.Event.EventId}:enrollment", Type = WorkflowEvent.EnrollmentChanged };
         await DeliverAsync(changed, cancellationToken);
         await StartWorkflowsAsync(changed, cancellationToken);
     }
+
+    private TimelineEntry PatientEntry(string type) => new()
+    {
+        At = run.At,
+        Type = type,
+        PracticeId = run.Work.Patient.PracticeId,
+        PatientId = run.Work.Patient.PatientId,
+    };
 
     /// <summary>The escalation rule set: the first rule that holds names the role; one open escalation per reason.</summary>
     private async ValueTask CheckEscalationRulesAsync(InstanceState? instance, WorkflowDefinition? workflow, CancellationToken cancellationToken)

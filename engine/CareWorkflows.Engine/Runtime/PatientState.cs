@@ -1,3 +1,4 @@
+using CareWorkflows.Engine.Care;
 using CareWorkflows.Engine.Rules;
 
 namespace CareWorkflows.Engine.Runtime;
@@ -13,6 +14,9 @@ public sealed record PatientRecord(string PracticeId, string PatientId)
 
     /// <summary>ED visits since enrollment.</summary>
     public int EdVisitsSinceEnrollment { get; init; }
+
+    /// <summary>The patient's enrollments, one per program, with their history.</summary>
+    public IReadOnlyList<Enrollment> Enrollments { get; init; } = [];
 
     /// <summary>Facts set by record steps (name to value).</summary>
     public IReadOnlyDictionary<string, string> Recorded { get; init; } = new Dictionary<string, string>();

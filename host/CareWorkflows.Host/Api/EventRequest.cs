@@ -90,7 +90,7 @@ internal static class EventRequests
             {
                 Fail("type", "Give the event type, e.g. patient.discharged.");
             }
-            else if (r.Type == WorkflowEvent.TimerFired || (!definitions.Catalog.Events.ContainsKey(r.Type) && r.Type != WorkflowEvent.TaskCompleted && r.Type != "patient.updated"))
+            else if (r.Type == WorkflowEvent.TimerFired || (!definitions.Catalog.Events.ContainsKey(r.Type) && r.Type != WorkflowEvent.TaskCompleted))
             {
                 var known = definitions.Catalog.Events.Keys.Where(k => k != WorkflowEvent.TimerFired);
                 Fail("type", $"Unknown event type '{r.Type}'.{Suggestions.DidYouMean(r.Type, known)} Event types are declared in workflows/catalog.yaml.");

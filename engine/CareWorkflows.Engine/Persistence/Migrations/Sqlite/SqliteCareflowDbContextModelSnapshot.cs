@@ -181,6 +181,10 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.Property<long?>("EnrolledAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Enrollments")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Facts")
                         .IsRequired()
                         .HasColumnType("TEXT");
