@@ -11,9 +11,17 @@ namespace CareWorkflows.Engine.Care;
 internal static class EnrollmentReview
 {
     /// <summary>The enrollments after eligibility is applied, and what changed, in words.</summary>
-    public static (List<Enrollment> Enrollments, List<string> Changes, List<Enrollment> NewlyFlagged) Apply(
-        IReadOnlyList<Enrollment> current, IReadOnlyList<string> eligible, Catalog catalog, DateTimeOffset at, string by, string? why)
+    /// <param name="current">The enrollments now.</param>
+    /// <param name="eligible">The programs the rules (or staff) say the patient is eligible for.</param>
+    /// <param name="catalog">Which programs need consent.</param>
+    /// <param name="at">When.</param>
+    /// <param name="by">Who decides (the rules, or a staff id).</param>
+    /// <param name="why">The rule or reason.</param>
+    /// <param name="consentOnFile">Programs whose consent the patient's record already documents (e.g. ccm-consent: true).</param>
+    public static (List<Enrollment> Enrollments, List<string> Changes, List<Enrollment> NewlyFlagged, List<string> Entered) Apply(
+        IReadOnlyList<Enrollment> current, IReadOnlyList<string> eligible, Catalog catalog, DateTimeOffset at, string by, string? why, IReadOnlySet<string> consentOnFile)
     {
+        var entered = new List<string>();
         var enrollments = current.ToDictionary(e => e.Program, StringComparer.Ordinal);
         var changes = new List<string>();
         var flagged = new List<Enrollment>();
@@ -27,9 +35,11 @@ internal static class EnrollmentReview
             }
 
             var consentRequired = catalog.Programs.GetValueOrDefault(program)?.ConsentRequired ?? false;
-            var to = consentRequired ? EnrollmentStatus.Candidate : EnrollmentStatus.Enrolled;
-            enrollments[program] = EnrollmentLifecycle.Move(existing, program, to, at, by, why);
+            var consent = consentRequired && consentOnFile.Contains(program) ? new Consent("on-file", DateOnly.FromDateTime(at.UtcDateTime), by) : null;
+            var to = consentRequired && consent is null ? EnrollmentStatus.Candidate : EnrollmentStatus.Enrolled;
+            enrollments[program] = EnrollmentLifecycle.Move(existing, program, to, at, by, why, consent);
             changes.Add($"{program} {EnrollmentLifecycle.Word(to)}");
+            entered.Add(program);
         }
 
         foreach (var enrollment in enrollments.Values.Where(e => e.IsOpen && e.ReviewReason is null && !eligible.Contains(e.Program)).ToList())
@@ -40,7 +50,7 @@ internal static class EnrollmentReview
             changes.Add($"{enrollment.Program} to review");
         }
 
-        return ([.. enrollments.Values.OrderBy(e => e.Program, StringComparer.Ordinal)], changes, flagged);
+        return ([.. enrollments.Values.OrderBy(e => e.Program, StringComparer.Ordinal)], changes, flagged, entered);
     }
 
     /// <summary>The programs a patient counts as in: open enrollments.</summary>

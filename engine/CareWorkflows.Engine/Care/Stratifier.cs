@@ -2,8 +2,12 @@ using CareWorkflows.Engine.Rules;
 
 namespace CareWorkflows.Engine.Care;
 
-/// <summary>A risk tier and programs, with the rule that decided them.</summary>
-public sealed record Stratification(string Tier, IReadOnlyList<string> Programs, string? Rule, string? Reason);
+/// <summary>A risk tier and programs, with the rule that decided them and every rule that held.</summary>
+public sealed record Stratification(string Tier, IReadOnlyList<string> Programs, string? Rule, string? Reason)
+{
+    /// <summary>Every enrollment rule that held, in order (the first decides).</summary>
+    public IReadOnlyList<RuleMatch> Fired { get; init; } = [];
+}
 
 /// <summary>Runs the enrollment rule set: the first rule that holds gives the tier (its SuccessEvent) and programs.</summary>
 public sealed class Stratifier(RuleSetEvaluator rules)
@@ -24,6 +28,6 @@ public sealed class Stratifier(RuleSetEvaluator rules)
         var programs = first.Properties.TryGetValue("programs", out var list)
             ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [];
-        return new Stratification(first.SuccessEvent ?? "", programs, first.RuleName, first.Properties.GetValueOrDefault("reason"));
+        return new Stratification(first.SuccessEvent ?? "", programs, first.RuleName, first.Properties.GetValueOrDefault("reason")) { Fired = matches };
     }
 }

@@ -25,12 +25,17 @@ internal sealed record ImportProblem(string Source, string Entry, string Element
     /// <summary>The resource the problem is in, as Type/id (e.g. Encounter/enc-7), when known; empty otherwise.</summary>
     public string Resource { get; init; } = "";
 
-    /// <summary>The problem on one line, as the command line prints it.</summary>
+    /// <summary>
+    /// The problem on one line, as the command line prints it:
+    /// <c>members.csv: row 17, column hba1c: 'abc' is not a number</c>, or
+    /// <c>bundle.json: Bundle.entry[3] (Encounter/e1), Encounter.period.end: ...</c>.
+    /// </summary>
     public override string ToString()
     {
-        var where = string.Join(", ", new[] { Source, Entry, Resource }.Where(s => s.Length > 0));
-        var what = Element.Length > 0 ? $"{Element}: {Message}" : Message;
+        var where = Entry + (Resource.Length > 0 ? $" ({Resource})" : "");
+        where = string.Join(", ", new[] { where.Trim(), Element }.Where(s => s.Length > 0));
         var label = Severity == ProblemSeverity.Warning ? "warning: " : "";
-        return where.Length > 0 ? $"{where}: {label}{what}" : label + what;
+        var text = where.Length > 0 ? $"{where}: {label}{Message}" : label + Message;
+        return Source.Length > 0 ? $"{Source}: {text}" : text;
     }
 }

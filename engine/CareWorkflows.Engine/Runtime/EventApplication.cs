@@ -9,6 +9,8 @@ internal sealed class EventApplication(RunContext run)
 {
     private const string EscalationRuleSet = "escalation";
     private const string EnrollmentUpdated = "enrollment.updated";
+    private const string EnteredKey = "entered-programs";
+    private const string TierChangedKey = "tier-changed";
     private static readonly string[] EscalationTriggers = ["ed.visit", "lab.result", "patient.admitted"];
 
     private readonly StepExecutor _steps = new(run);
@@ -27,12 +29,13 @@ internal sealed class EventApplication(RunContext run)
                 await OnEnrollmentUpdatedAsync(cancellationToken);
                 break;
             default:
+                var tierBefore = run.Work.Patient.Facts.Tier;
                 var factsChanged = UpdateFacts(out var explicitEnrollment);
                 await DeliverAsync(run.Event, cancellationToken);
                 await StartWorkflowsAsync(run.Event, cancellationToken);
                 if (factsChanged)
                 {
-                    await ReviewEnrollmentAsync(explicitEnrollment, cancellationToken);
+                    await ReviewEnrollmentAsync(explicitEnrollment, tierBefore, cancellationToken);
                 }
 
                 if (EscalationTriggers.Contains(run.Event.Type))
@@ -56,7 +59,8 @@ internal sealed class EventApplication(RunContext run)
         }
 
         var workflow = run.DefinitionOf(instance);
-        var atStep = instance.StepId == parts[1] && instance.Attempt == attempt;
+        var stepId = parts[1].Split('#')[0];
+        var atStep = instance.StepKey == parts[1] && instance.Attempt == attempt;
         switch (purpose)
         {
             case TimerPurpose.Due:
@@ -71,10 +75,10 @@ internal sealed class EventApplication(RunContext run)
                 }
 
                 break;
-            case TimerPurpose.Timeout when atStep && workflow.Step(parts[1]) is WaitStep wait:
+            case TimerPurpose.Timeout when atStep && workflow.Step(stepId) is WaitStep wait:
                 await _steps.EnterAsync(instance, workflow, workflow.NextAfter(wait, WaitStep.TimeoutOutcome), cancellationToken);
                 break;
-            case TimerPurpose.Send when atStep && workflow.Step(parts[1]) is ReminderStep reminder:
+            case TimerPurpose.Send when atStep && workflow.Step(stepId) is ReminderStep reminder:
                 _steps.Send(instance, workflow, reminder);
                 await _steps.EnterAsync(instance, workflow, workflow.NextAfter(reminder, null), cancellationToken);
                 break;
@@ -94,8 +98,9 @@ internal sealed class EventApplication(RunContext run)
 
         var outcome = string.IsNullOrEmpty(e.Outcome) ? null : e.Outcome;
         run.Work.Put(task with { Status = CareTaskStatus.Completed, Outcome = outcome, Minutes = e.Minutes, Note = e.Note, CompletedAt = run.At, CompletedBy = e.By });
-        if (string.IsNullOrEmpty(task.InstanceId))
+        if (run.Work.Instance(task.InstanceId) is null)
         {
+            // A patient-level task, or one whose instance has ended: still on the timeline.
             run.Work.Add(PatientEntry("task.completed") with { Workflow = task.WorkflowId, Step = task.StepId, Role = task.Role, Outcome = outcome, TaskId = task.Id });
         }
         if (task.WorkflowId == "enrollment" && outcome is "keep" or "graduate" or "disenroll")
@@ -124,8 +129,7 @@ internal sealed class EventApplication(RunContext run)
                 await _steps.EnterAsync(instance with { LastOutcome = outcome }, workflow, workflow.NextAfter(outreach, OutreachStep.Reached), cancellationToken);
                 break;
             case OutreachStep outreach:
-                var failed = instance with { FailedAttempts = instance.FailedAttempts + 1, LastOutcome = outcome ?? "not-reached" };
-                await CheckEscalationRulesAsync(failed, workflow, cancellationToken);
+                // The workflow's own 'exhausted' route handles failed contacts; the escalation rule set is for clinical events.
                 await _steps.AttemptFailedAsync(instance, workflow, outreach, outcome ?? "not-reached", cancellationToken);
                 break;
             case { } step:
@@ -163,6 +167,18 @@ internal sealed class EventApplication(RunContext run)
                 continue;
             }
 
+            // An enrollment change starts a program's workflows when the patient enters the program, and
+            // program-less ones when the tier changes; recording a consent or a review restarts nothing.
+            if (e.Type == WorkflowEvent.EnrollmentChanged && e.Data.TryGetValue(EnteredKey, out var enteredText))
+            {
+                var entered = enteredText.Split(',', StringSplitOptions.RemoveEmptyEntries);
+                var starts = workflow.Programs.Count > 0 ? workflow.Programs.Any(entered.Contains) : e.Data.GetValueOrDefault(TierChangedKey) == "true";
+                if (!starts)
+                {
+                    continue;
+                }
+            }
+
             if (workflow.When is { } guard && !await run.Rules.HoldsAsync(guard, run.Inputs(null, run.ProgramFor(workflow)), cancellationToken))
             {
                 continue;
@@ -178,7 +194,7 @@ internal sealed class EventApplication(RunContext run)
             {
                 foreach (var old in running)
                 {
-                    _steps.End(old, run.DefinitionOf(old), $"replaced by a new {e.Type}", cancelOpenTasks: true);
+                    _steps.End(old, run.DefinitionOf(old), $"replaced by a new {e.Type}");
                 }
             }
 
@@ -257,7 +273,7 @@ internal sealed class EventApplication(RunContext run)
     /// Re-runs the enrollment rules (or takes the tier and programs staff gave) and brings the enrollments in line;
     /// a new tier or program is an enrollment.changed that starts the program's workflows.
     /// </summary>
-    private async ValueTask ReviewEnrollmentAsync(bool explicitEnrollment, CancellationToken cancellationToken)
+    private async ValueTask ReviewEnrollmentAsync(bool explicitEnrollment, string tierBefore, CancellationToken cancellationToken)
     {
         var patient = run.Work.Patient;
         var (tier, eligible, why) = (patient.Facts.Tier, patient.Facts.Programs, "set by staff");
@@ -267,7 +283,8 @@ internal sealed class EventApplication(RunContext run)
             (tier, eligible, why) = (result.Tier, result.Programs, result.Rule ?? "no enrollment rule holds");
         }
 
-        var (enrollments, changes, flagged) = EnrollmentReview.Apply(patient.Enrollments, eligible, run.Current.Catalog, run.At, "enrollment rules", why);
+        var consentOnFile = patient.Facts.CcmConsent ? new HashSet<string>(StringComparer.Ordinal) { "ccm" } : [];
+        var (enrollments, changes, flagged, entered) = EnrollmentReview.Apply(patient.Enrollments, eligible, run.Current.Catalog, run.At, "enrollment rules", why, consentOnFile);
         foreach (var enrollment in flagged)
         {
             var task = EnrollmentReview.ReviewTask(patient, enrollment, run.At);
@@ -275,7 +292,7 @@ internal sealed class EventApplication(RunContext run)
             run.Work.Add(PatientEntry("task.created") with { Workflow = task.WorkflowId, Step = task.StepId, Role = task.Role, Reason = enrollment.ReviewReason, TaskId = task.Id });
         }
 
-        await ChangeEnrollmentAsync(patient with { Facts = patient.Facts with { Tier = tier } }, enrollments, changes, why, patient.Facts.Tier != tier, cancellationToken);
+        await ChangeEnrollmentAsync(patient with { Facts = patient.Facts with { Tier = tier } }, enrollments, changes, entered, why, tierBefore != tier, cancellationToken);
     }
 
     /// <summary>Staff moved an enrollment (offer, enroll, consent, decline, graduate, disenroll, keep).</summary>
@@ -291,7 +308,7 @@ internal sealed class EventApplication(RunContext run)
         {
             var kept = current ?? throw new InvalidOperationException($"the patient has no enrollment in '{program}' to keep.");
             enrollments.Add(kept with { ReviewReason = null });
-            await ChangeEnrollmentAsync(patient, enrollments, [$"{program} kept after review"], e.Data.GetValueOrDefault("reason"), false, cancellationToken);
+            await ChangeEnrollmentAsync(patient, enrollments, [$"{program} kept after review"], [], e.Data.GetValueOrDefault("reason"), false, cancellationToken);
             return;
         }
 
@@ -318,7 +335,8 @@ internal sealed class EventApplication(RunContext run)
             enrollments.Add(EnrollmentLifecycle.Move(current, program, to, run.At, e.By, e.Data.GetValueOrDefault("reason"), consent));
         }
 
-        await ChangeEnrollmentAsync(patient, enrollments, [$"{program} {EnrollmentLifecycle.Word(to)} ({action})"], e.Data.GetValueOrDefault("reason") ?? action, false, cancellationToken);
+        var newlyOpen = current is { IsOpen: true } || !EnrollmentReview.OpenPrograms(enrollments).Contains(program) ? [] : new List<string> { program };
+        await ChangeEnrollmentAsync(patient, enrollments, [$"{program} {EnrollmentLifecycle.Word(to)} ({action})"], newlyOpen, e.Data.GetValueOrDefault("reason") ?? action, false, cancellationToken);
     }
 
     private Consent? ConsentFrom(WorkflowEvent e)
@@ -340,14 +358,14 @@ internal sealed class EventApplication(RunContext run)
     }
 
     /// <summary>Stores new enrollments; when tier or open programs changed, records enrollment.changed and starts program workflows.</summary>
-    private async ValueTask ChangeEnrollmentAsync(PatientRecord patient, List<Enrollment> enrollments, List<string> changes, string? why, bool tierChanged, CancellationToken cancellationToken)
+    private async ValueTask ChangeEnrollmentAsync(PatientRecord patient, List<Enrollment> enrollments, List<string> changes, List<string> entered, string? why, bool tierChanged, CancellationToken cancellationToken)
     {
         var programs = EnrollmentReview.OpenPrograms(enrollments);
         var ccm = enrollments.FirstOrDefault(x => x.Program == "ccm");
         var updated = patient with
         {
             Enrollments = enrollments,
-            Facts = patient.Facts with { Programs = programs, CcmConsent = ccm?.Consent is not null },
+            Facts = patient.Facts with { Programs = programs, CcmConsent = patient.Facts.CcmConsent || ccm?.Consent is not null },
             EnrolledAt = patient.EnrolledAt ?? (programs.Count > 0 ? run.At : null),
         };
         run.Work.Update(updated);
@@ -361,7 +379,13 @@ internal sealed class EventApplication(RunContext run)
             Reason = why,
             Detail = $"tier {updated.Facts.Tier}; programs {string.Join(',', programs)}{(changes.Count > 0 ? $"; {string.Join(", ", changes)}" : "")}",
         });
-        var changed = run.Event with { EventId = $"{run.Event.EventId}:enrollment", Type = WorkflowEvent.EnrollmentChanged };
+        // The programs entered and whether the tier changed decide which program workflows start (see StartWorkflowsAsync).
+        var changed = run.Event with
+        {
+            EventId = $"{run.Event.EventId}:enrollment",
+            Type = WorkflowEvent.EnrollmentChanged,
+            Data = new Dictionary<string, string>(StringComparer.Ordinal) { [EnteredKey] = string.Join(',', entered), [TierChangedKey] = tierChanged ? "true" : "false" },
+        };
         await DeliverAsync(changed, cancellationToken);
         await StartWorkflowsAsync(changed, cancellationToken);
     }

@@ -39,6 +39,12 @@ public sealed record InstanceState
     /// <summary>When the current step was entered.</summary>
     public DateTimeOffset StepEnteredAt { get; init; }
 
+    /// <summary>How many steps the instance has entered; a step entered again (a loop) gets new task and timer ids.</summary>
+    public int Visit { get; init; }
+
+    /// <summary>The current step and visit, as task and timer ids name them.</summary>
+    public string StepKey => $"{StepId}#{Visit}";
+
     /// <summary>Attempt number at the current step (outreach attempts, 1-based).</summary>
     public int Attempt { get; init; } = 1;
 

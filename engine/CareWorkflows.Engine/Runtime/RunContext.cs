@@ -46,7 +46,7 @@ internal sealed class RunContext(DefinitionHistory history, PatientWork work, Wo
 
     /// <summary>The program of a workflow the patient is in, for cadence and escalation rules.</summary>
     public string ProgramFor(WorkflowDefinition workflow) =>
-        workflow.Programs.FirstOrDefault(p => Work.Patient.Facts.Programs.Contains(p)) ?? Work.Patient.Facts.Programs.FirstOrDefault() ?? "";
+        workflow.Programs.FirstOrDefault(p => Work.Patient.Facts.Programs.Contains(p)) ?? "";
 
     /// <summary>Reads a time from event data: with an offset, or practice-local without one.</summary>
     public DateTimeOffset? ParseTime(string? text)

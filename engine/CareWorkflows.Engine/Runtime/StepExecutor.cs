@@ -1,5 +1,7 @@
 using System.Globalization;
+using CareWorkflows.Engine.Care;
 using CareWorkflows.Engine.Definitions;
+using CareWorkflows.Engine.Rules;
 using CareWorkflows.Engine.Time;
 
 namespace CareWorkflows.Engine.Runtime;
@@ -26,7 +28,7 @@ internal sealed class StepExecutor(RunContext run)
             }
 
             var step = workflow.Step(stepId) ?? throw new InvalidOperationException($"Workflow '{workflow.Id}' v{workflow.Version} has no step '{stepId}'.");
-            instance = instance with { StepId = stepId, StepEnteredAt = run.At, Attempt = 1, FailedAttempts = 0, LastOutcome = "" };
+            instance = instance with { StepId = stepId, Visit = instance.Visit + 1, StepEnteredAt = run.At, Attempt = 1, FailedAttempts = 0, LastOutcome = "" };
             string? next;
             switch (step)
             {
@@ -103,14 +105,12 @@ internal sealed class StepExecutor(RunContext run)
         await CreateAttemptAsync(instance with { Attempt = instance.Attempt + 1 }, workflow, outreach, cancellationToken);
     }
 
-    public void End(InstanceState instance, WorkflowDefinition workflow, string reason, bool cancelOpenTasks = false)
+    public void End(InstanceState instance, WorkflowDefinition workflow, string reason)
     {
-        if (cancelOpenTasks)
+        // Work the instance no longer waits for leaves the worklist with it.
+        foreach (var task in run.Work.OpenTasks.Where(t => t.InstanceId == instance.Id))
         {
-            foreach (var task in run.Work.OpenTasks.Where(t => t.InstanceId == instance.Id))
-            {
-                run.Work.Put(task with { Status = CareTaskStatus.Cancelled, CompletedAt = run.At });
-            }
+            run.Work.Put(task with { Status = CareTaskStatus.Cancelled, CompletedAt = run.At });
         }
 
         var ended = instance with { Status = InstanceStatus.Ended, EndedAt = run.At, EndReason = reason };
@@ -165,7 +165,7 @@ internal sealed class StepExecutor(RunContext run)
         var dueAt = due is null ? (DateTimeOffset?)null : run.Calendar.DueAfter(run.At, due);
         var task = new CareTask
         {
-            Id = CareTask.IdFor(instance.Id, step.Id, instance.Attempt),
+            Id = CareTask.IdFor(instance.Id, instance.StepKey, instance.Attempt),
             PracticeId = instance.PracticeId,
             PatientId = instance.PatientId,
             InstanceId = instance.Id,
@@ -231,7 +231,7 @@ internal sealed class StepExecutor(RunContext run)
 
     public void Send(InstanceState instance, WorkflowDefinition workflow, ReminderStep reminder)
     {
-        var id = $"{instance.Id}/{reminder.Id}/{instance.Attempt}";
+        var id = $"{instance.Id}/{instance.StepKey}/{instance.Attempt}";
         run.Work.Add(new ReminderMessage(id, instance.PracticeId, instance.PatientId, instance.Id, reminder.Id, reminder.Template, reminder.Channel, run.At));
         run.Work.Add(Entry("reminder.sent", instance, workflow) with { Step = reminder.Id, Detail = reminder.Template });
     }
@@ -246,10 +246,41 @@ internal sealed class StepExecutor(RunContext run)
         }
 
         var recorded = new Dictionary<string, string>(run.Work.Patient.Recorded, StringComparer.Ordinal) { [record.Fact!] = record.Value! };
-        run.Work.Update(run.Work.Patient with { Recorded = recorded });
+        var patient = run.Work.Patient with { Recorded = recorded };
+        if (FactNames.All.Contains(record.Fact!))
+        {
+            try
+            {
+                patient = patient with { Facts = FactNames.Apply(patient.Facts, [new(record.Fact!, record.Value!)]) };
+            }
+            catch (FormatException ex)
+            {
+                throw new InvalidOperationException($"Record step '{record.Id}' of '{workflow.Id}': {ex.Message}", ex);
+            }
+
+            patient = WithDocumentedConsent(patient);
+        }
+
+        run.Work.Update(patient);
         run.Work.Add(Entry("fact.recorded", instance, workflow) with { Step = record.Id, Detail = $"{record.Fact}={record.Value}" });
     }
 
+    // A workflow step that documents CCM consent (a record step setting ccm-consent: true after the consent
+    // task) puts that consent on the CCM enrollment, which becomes active.
+    private PatientRecord WithDocumentedConsent(PatientRecord patient)
+    {
+        if (!patient.Facts.CcmConsent || patient.Enrollments.FirstOrDefault(e => e.Program == "ccm") is not { IsOpen: true, Consent: null } ccm)
+        {
+            return patient;
+        }
+
+        var consent = new Consent("documented", run.Calendar.LocalDate(run.At), run.Event.By ?? "care team");
+        var enrolled = ccm.Status == EnrollmentStatus.Enrolled
+            ? ccm with { Consent = consent }
+            : EnrollmentLifecycle.Move(ccm, "ccm", EnrollmentStatus.Enrolled, run.At, run.Event.By, "consent documented in the CCM consent task", consent);
+        return patient with { Enrollments = [.. patient.Enrollments.Select(e => e.Program == "ccm" ? enrolled : e)] };
+    }
+
     private static TimerRequest Timer(InstanceState instance, TimerPurpose purpose, DateTimeOffset dueAt) =>
-        new(instance.PracticeId, instance.PatientId, instance.Id, instance.StepId, instance.Attempt, purpose, dueAt);
+        new(instance.PracticeId, instance.PatientId, instance.Id, instance.StepKey, instance.Attempt, purpose, dueAt);
 }

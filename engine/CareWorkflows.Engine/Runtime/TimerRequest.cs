@@ -13,14 +13,17 @@ public enum TimerPurpose
 
 /// <summary>
 /// A durable timer, written in the same transaction as the state that asked for it. Its id is
-/// (instance, step, attempt, purpose), so asking twice stores it once and firing twice has one effect.
+/// (instance, step visit, attempt, purpose), so asking twice stores it once and firing twice has one effect.
 /// </summary>
-public sealed record TimerRequest(string PracticeId, string PatientId, string InstanceId, string StepId, int Attempt, TimerPurpose Purpose, DateTimeOffset DueAt)
+/// <param name="PracticeId">The practice.</param>
+/// <param name="PatientId">The patient.</param>
+/// <param name="InstanceId">The instance that asked for it.</param>
+/// <param name="StepKey">The step and the visit of it (<see cref="InstanceState.StepKey"/>).</param>
+/// <param name="Attempt">The attempt at the step.</param>
+/// <param name="Purpose">What it does when it fires.</param>
+/// <param name="DueAt">When it fires.</param>
+public sealed record TimerRequest(string PracticeId, string PatientId, string InstanceId, string StepKey, int Attempt, TimerPurpose Purpose, DateTimeOffset DueAt)
 {
     /// <summary>The timer's id.</summary>
-    public string Id => KeyFor(InstanceId, StepId, Attempt, Purpose);
-
-    /// <summary>The id of the timer for an instance, step, attempt and purpose.</summary>
-    public static string KeyFor(string instanceId, string stepId, int attempt, TimerPurpose purpose) =>
-        $"{instanceId}/{stepId}/{attempt}/{purpose.ToString().ToLowerInvariant()}";
+    public string Id => $"{InstanceId}/{StepKey}/{Attempt}/{Purpose.ToString().ToLowerInvariant()}";
 }

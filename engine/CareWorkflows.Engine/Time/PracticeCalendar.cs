@@ -60,8 +60,8 @@ public sealed class PracticeCalendar
             DurationUnit.Seconds => start.AddSeconds(duration.Amount),
             DurationUnit.Minutes => start.AddMinutes(duration.Amount),
             DurationUnit.Hours => start.AddHours(duration.Amount),
-            DurationUnit.Days => AddLocalDays(start, duration.Amount),
-            DurationUnit.Weeks => AddLocalDays(start, duration.Amount * 7),
+            DurationUnit.Days => CloseOf(LocalDate(start).AddDays(duration.Amount)),
+            DurationUnit.Weeks => CloseOf(LocalDate(start).AddDays(duration.Amount * 7)),
             _ => CloseOf(AddBusinessDays(LocalDate(start), duration.Amount)),
         };
     }

@@ -49,14 +49,20 @@ public class PracticeCalendarTests
     }
 
     [Fact]
-    public void DueAfter_DaysAcrossDaylightSavingChange_KeepLocalTimeOfDay()
+    public void DueAfter_DaysAcrossDaylightSavingChange_EndAtCloseOfTheLastLocalDay()
     {
-        // 2027-03-14 the clocks in Chicago go forward: 14 local days keep 09:00, so 14*24 hours minus one elapse.
-        var start = Local(2027, 3, 7, 9);
-        var due = Practice.DueAfter(start, Duration.TryParse("14 days")!);
+        // 2027-03-14 the clocks in Chicago go forward; the 14-day window still ends on local day 14 at 17:00 (CDT).
+        var due = Practice.DueAfter(Local(2027, 3, 7, 9), Duration.TryParse("14 days")!);
 
-        Assert.Equal(Local(2027, 3, 21, 9), due);
-        Assert.Equal(TimeSpan.FromHours((14 * 24) - 1), due - start);
+        Assert.Equal(Local(2027, 3, 21, 17), due);
+        Assert.Equal(TimeSpan.FromHours(-5), due.Offset);
+    }
+
+    [Fact]
+    public void DueAfter_DaysEndingOnAHoliday_StillEndThatDay()
+    {
+        // A calendar-day deadline (TCM: visit within 14 days) is the date itself, holiday or not.
+        Assert.Equal(Local(2026, 12, 25, 17), Practice.DueAfter(Local(2026, 12, 11, 23, 40), Duration.TryParse("14 days")!));
     }
 
     [Fact]
@@ -70,7 +76,7 @@ public class PracticeCalendarTests
     [Fact]
     public void DueAfter_Weeks_AreSevenLocalDays()
     {
-        Assert.Equal(Local(2027, 1, 4, 11), Practice.DueAfter(Local(2026, 12, 21, 11), Duration.TryParse("2 weeks")!));
+        Assert.Equal(Local(2027, 1, 4, 17), Practice.DueAfter(Local(2026, 12, 21, 11), Duration.TryParse("2 weeks")!));
     }
 
     [Fact]

@@ -18,6 +18,8 @@ internal sealed class CodeSets
 
     private static readonly string[] IcdSystems = ["http://hl7.org/fhir/sid/icd-10-cm", "http://hl7.org/fhir/sid/icd-10"];
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTime Written, CodeSets Codes)> Cache = new(StringComparer.Ordinal);
+
     private readonly Dictionary<string, List<CodeEntry>> _bySnomed = new(StringComparer.Ordinal);
     private readonly List<(string Prefix, CodeEntry Entry)> _byIcdPrefix = [];
 
@@ -48,6 +50,24 @@ internal sealed class CodeSets
 
     /// <summary>The condition ids in file order, for a stable order of the conditions fact.</summary>
     public IEnumerable<string> ConditionIds => Entries.Where(e => e.Kind == CodeKind.Condition).Select(e => e.Id);
+
+    /// <summary>
+    /// The code sets of a rules folder, read again only when the file changed (for the API, which reads them per request).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is missing or not in the expected shape.</exception>
+    public static CodeSets ForRules(string rulesDirectory)
+    {
+        var path = Path.GetFullPath(Path.Join(rulesDirectory, RelativePath));
+        var written = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
+        if (Cache.TryGetValue(path, out var cached) && cached.Written == written)
+        {
+            return cached.Codes;
+        }
+
+        var codes = Load(path);
+        Cache[path] = (written, codes);
+        return codes;
+    }
 
     /// <summary>Reads <c>&lt;rules&gt;/codes/conditions.yaml</c>.</summary>
     /// <exception cref="InvalidDataException">The file is missing or not in the expected shape; the message names the file and line.</exception>

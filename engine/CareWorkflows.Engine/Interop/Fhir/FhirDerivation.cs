@@ -163,13 +163,19 @@ internal static class FhirDerivation
     private static IEnumerable<WorkflowEvent> ClinicalEvents(List<FhirRecord> records, string practiceId, string patientId, DateTimeOffset now, FhirImportOptions options)
     {
         var cutoff = now.AddDays(-options.RecentDays);
-        foreach (var encounter in records.OfType<FhirEncounter>().Where(e => e.Status == "finished"))
+        var encounters = records.OfType<FhirEncounter>().Where(e => !Uncounted.Contains(e.Status)).ToList();
+        foreach (var encounter in encounters.Where(e => e.Status == "finished"))
         {
             var record = $"Encounter/{encounter.Id}";
             if (Stays.Contains(encounter.Setting) && encounter.End is { } end && end >= cutoff)
             {
                 var data = new Dictionary<string, string>(StringComparer.Ordinal) { ["setting"] = encounter.Setting, ["discharged-at"] = ImportEvents.Iso(end) };
-                if (encounter.Disposition is { } disposition)
+                if (encounter.Setting == FhirSettings.Emergency && AdmittedAfter(encounters, end))
+                {
+                    // An ED visit that ends in an admission: the inpatient stay's discharge starts the transition of care.
+                    data["disposition"] = "admitted";
+                }
+                else if (encounter.Disposition is { } disposition)
                 {
                     data["disposition"] = disposition;
                 }
@@ -201,6 +207,11 @@ internal static class FhirDerivation
             yield return ImportEvents.Create(Prefix, practiceId, patientId, $"Appointment/{appointment.Id}", "appointment.scheduled", booked, data);
         }
     }
+
+    /// <summary>An inpatient or observation stay began within 12 hours after an ED visit ended (or up to an hour before).</summary>
+    private static bool AdmittedAfter(List<FhirEncounter> encounters, DateTimeOffset edEnd) =>
+        encounters.Any(e => e.Setting is FhirSettings.Inpatient or FhirSettings.Observation && e.Start is { } start
+            && start >= edEnd.AddHours(-1) && start <= edEnd.AddHours(12));
 
     private static int InWindow(List<FhirEncounter> encounters, string setting, DateTimeOffset now, int months)
     {

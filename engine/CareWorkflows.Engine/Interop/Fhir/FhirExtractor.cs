@@ -1,6 +1,6 @@
 using CareWorkflows.Engine.Interop.Codes;
 using Hl7.Fhir.Utility;
-using Fhir = Hl7.Fhir.Model;
+using R4 = Hl7.Fhir.Model;
 
 namespace CareWorkflows.Engine.Interop.Fhir;
 
@@ -35,7 +35,7 @@ internal sealed class FhirExtractor(CodeSets codes)
     /// <param name="resolve">Resolves a reference to a resource's type and id (fullUrl references in a bundle too).</param>
     /// <param name="order">The position read, for telling versions apart when meta says nothing.</param>
     /// <param name="problems">Receives the problems (element, message, severity).</param>
-    public FhirRecord? Extract(Fhir.Resource resource, string? fullUrl, Func<string, (string Type, string Id)?> resolve, long order, List<(string Element, string Message, ProblemSeverity Severity)> problems)
+    public FhirRecord? Extract(R4.Resource resource, string? fullUrl, Func<string, (string Type, string Id)?> resolve, long order, List<(string Element, string Message, ProblemSeverity Severity)> problems)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(problems);
@@ -48,17 +48,17 @@ internal sealed class FhirExtractor(CodeSets codes)
         var context = new Context(type, resolve, problems);
         return resource switch
         {
-            Fhir.Patient patient => Patient(patient, version, context),
-            Fhir.Condition condition => Condition(condition, key, version, context),
-            Fhir.Observation observation => Observation(observation, key, version, context),
-            Fhir.Encounter encounter => Encounter(encounter, key, StableId(resource, fullUrl), version, context),
-            Fhir.Appointment appointment => Appointment(appointment, key, StableId(resource, fullUrl), version, context),
-            Fhir.Coverage coverage => Coverage(coverage, key, version, context),
+            R4.Patient patient => Patient(patient, version, context),
+            R4.Condition condition => Condition(condition, key, version, context),
+            R4.Observation observation => Observation(observation, key, version, context),
+            R4.Encounter encounter => Encounter(encounter, key, StableId(resource, fullUrl), version, context),
+            R4.Appointment appointment => Appointment(appointment, key, StableId(resource, fullUrl), version, context),
+            R4.Coverage coverage => Coverage(coverage, key, version, context),
             _ => null,
         };
     }
 
-    private static FhirPatient? Patient(Fhir.Patient patient, ResourceVersion version, Context context)
+    private static FhirPatient? Patient(R4.Patient patient, ResourceVersion version, Context context)
     {
         if (string.IsNullOrWhiteSpace(patient.Id))
         {
@@ -74,8 +74,8 @@ internal sealed class FhirExtractor(CodeSets codes)
 
         var deceased = patient.Deceased switch
         {
-            Fhir.FhirBoolean flag => flag.Value == true,
-            Fhir.FhirDateTime => true,
+            R4.FhirBoolean flag => flag.Value == true,
+            R4.FhirDateTime => true,
             _ => false,
         };
         var communication = patient.Communication.FirstOrDefault(c => c.Preferred == true) ?? patient.Communication.FirstOrDefault();
@@ -88,7 +88,7 @@ internal sealed class FhirExtractor(CodeSets codes)
         return new FhirPatient($"Patient/{patient.Id}", patient.Id, version, birthDate, deceased, language);
     }
 
-    private FhirCondition? Condition(Fhir.Condition condition, string key, ResourceVersion version, Context context)
+    private FhirCondition? Condition(R4.Condition condition, string key, ResourceVersion version, Context context)
     {
         if (context.Patient(condition.Subject, "Condition.subject") is not { } patientId)
         {
@@ -103,7 +103,7 @@ internal sealed class FhirExtractor(CodeSets codes)
         return new FhirCondition(key, patientId, version, active, matches);
     }
 
-    private static FhirObservation? Observation(Fhir.Observation observation, string key, ResourceVersion version, Context context)
+    private static FhirObservation? Observation(R4.Observation observation, string key, ResourceVersion version, Context context)
     {
         var loinc = observation.Code?.Coding.Where(c => c.System == Loinc).Select(c => c.Code).ToList() ?? [];
         var hba1c = loinc.Any(Hba1cCodes.Contains);
@@ -144,14 +144,14 @@ internal sealed class FhirExtractor(CodeSets codes)
             foreach (var component in observation.Component)
             {
                 var componentCodes = component.Code?.Coding.Where(c => c.System == Loinc).Select(c => c.Code).ToList() ?? [];
-                var value = (component.Value as Fhir.Quantity)?.Value;
+                var value = (component.Value as R4.Quantity)?.Value;
                 sys = componentCodes.Contains(Systolic) ? value ?? sys : sys;
                 dia = componentCodes.Contains(Diastolic) ? value ?? dia : dia;
             }
         }
         else
         {
-            var value = (observation.Value as Fhir.Quantity)?.Value;
+            var value = (observation.Value as R4.Quantity)?.Value;
             sys = systolic ? value : null;
             dia = diastolic ? value : null;
         }
@@ -166,9 +166,9 @@ internal sealed class FhirExtractor(CodeSets codes)
         return new FhirObservation(key, patientId, version, at, null, sys, dia);
     }
 
-    private static FhirObservation? Hba1c(Fhir.Observation observation, string key, string patientId, ResourceVersion version, DateTimeOffset at, Context context)
+    private static FhirObservation? Hba1c(R4.Observation observation, string key, string patientId, ResourceVersion version, DateTimeOffset at, Context context)
     {
-        if (observation.Value is not Fhir.Quantity { Value: { } value } quantity)
+        if (observation.Value is not R4.Quantity { Value: { } value } quantity)
         {
             if (observation.DataAbsentReason is not null)
             {
@@ -195,7 +195,7 @@ internal sealed class FhirExtractor(CodeSets codes)
         return new FhirObservation(key, patientId, version, at, value, null, null);
     }
 
-    private static FhirEncounter? Encounter(Fhir.Encounter encounter, string key, string? id, ResourceVersion version, Context context)
+    private static FhirEncounter? Encounter(R4.Encounter encounter, string key, string? id, ResourceVersion version, Context context)
     {
         if (id is null)
         {
@@ -229,10 +229,17 @@ internal sealed class FhirExtractor(CodeSets codes)
         }
 
         var dispositionCode = encounter.Hospitalization?.DischargeDisposition?.Coding.FirstOrDefault()?.Code;
+        // Codes of http://terminology.hl7.org/CodeSystem/discharge-disposition, in the words rules use (docs/facts.md).
         var disposition = dispositionCode switch
         {
             null => null,
             "exp" => "expired",
+            "hosp" => "hospice",
+            "aadvice" => "against-advice",
+            "other-hcf" => "other-facility",
+            "long" => "long-term-care",
+            "psy" => "psychiatric",
+            "oth" => "other",
             _ => dispositionCode,
         };
         if (status == "finished" && end is null && setting is FhirSettings.Inpatient or FhirSettings.Emergency or FhirSettings.Observation)
@@ -243,7 +250,7 @@ internal sealed class FhirExtractor(CodeSets codes)
         return new FhirEncounter(key, id, patientId, version, setting, status, start, end, disposition);
     }
 
-    private static FhirAppointment? Appointment(Fhir.Appointment appointment, string key, string? id, ResourceVersion version, Context context)
+    private static FhirAppointment? Appointment(R4.Appointment appointment, string key, string? id, ResourceVersion version, Context context)
     {
         if (id is null)
         {
@@ -288,7 +295,7 @@ internal sealed class FhirExtractor(CodeSets codes)
         return new FhirAppointment(key, id, patientId, version, status, appointment.Start, place ?? appointment.ServiceType.FirstOrDefault()?.Text, created);
     }
 
-    private static FhirCoverage? Coverage(Fhir.Coverage coverage, string key, ResourceVersion version, Context context)
+    private static FhirCoverage? Coverage(R4.Coverage coverage, string key, ResourceVersion version, Context context)
     {
         if (context.Patient(coverage.Beneficiary, "Coverage.beneficiary") is not { } patientId)
         {
@@ -299,20 +306,20 @@ internal sealed class FhirExtractor(CodeSets codes)
         return new FhirCoverage(key, patientId, version, EnumUtility.GetLiteral(coverage.Status) ?? "", payer);
     }
 
-    private static string? StableId(Fhir.Resource resource, string? fullUrl) =>
+    private static string? StableId(R4.Resource resource, string? fullUrl) =>
         !string.IsNullOrWhiteSpace(resource.Id) ? resource.Id
         : fullUrl is { Length: > 0 } url ? url.Replace("urn:uuid:", "", StringComparison.Ordinal).Replace("urn:oid:", "", StringComparison.Ordinal)
         : null;
 
-    private static DateTimeOffset? When(Fhir.Observation observation) => observation.Effective switch
+    private static DateTimeOffset? When(R4.Observation observation) => observation.Effective switch
     {
-        Fhir.FhirDateTime time when time.TryToDateTimeOffset(TimeSpan.Zero, out var at) => at,
-        Fhir.Period period when period.StartElement?.TryToDateTimeOffset(TimeSpan.Zero, out var at) == true => at,
-        Fhir.Instant instant when instant.Value is { } at => at,
+        R4.FhirDateTime time when time.TryToDateTimeOffset(TimeSpan.Zero, out var at) => at,
+        R4.Period period when period.StartElement?.TryToDateTimeOffset(TimeSpan.Zero, out var at) == true => at,
+        R4.Instant instant when instant.Value is { } at => at,
         _ => observation.Issued,
     };
 
-    private static DateTimeOffset? Time(Fhir.FhirDateTime? element, string path, Context context)
+    private static DateTimeOffset? Time(R4.FhirDateTime? element, string path, Context context)
     {
         if (element?.Value is null)
         {
@@ -338,7 +345,7 @@ internal sealed class FhirExtractor(CodeSets codes)
         public (string Type, string Id)? Resolve(string reference) => resolve(reference);
 
         /// <summary>The patient id a reference points to, or null with the problem recorded.</summary>
-        public string? Patient(Fhir.ResourceReference? reference, string element)
+        public string? Patient(R4.ResourceReference? reference, string element)
         {
             if (reference?.Reference is not { Length: > 0 } text)
             {
