@@ -7,5 +7,8 @@ var root = new RootCommand("careflow — runs YAML-defined care-management workf
     ValidateCommand.Create(),
     DiagramCommand.Create(),
     SimulateCommand.Create(),
+    ImportCommand.Create(),
+    StratifyCommand.Create(),
+    CareWorkflows.Host.Bench.BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -12,6 +12,8 @@ public sealed record Stratification(string Tier, IReadOnlyList<string> Programs,
 /// <summary>Runs the enrollment rule set: the first rule that holds gives the tier (its SuccessEvent) and programs.</summary>
 public sealed class Stratifier(RuleSetEvaluator rules)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> _programs = new(StringComparer.Ordinal);
+
     /// <summary>The rule set with the fixed meaning "enrollment".</summary>
     public const string RuleSet = "enrollment";
 
@@ -25,8 +27,9 @@ public sealed class Stratifier(RuleSetEvaluator rules)
         }
 
         var first = matches[0];
+        // A panel of 100,000 patients hits a handful of rules: split each rule's program list once.
         var programs = first.Properties.TryGetValue("programs", out var list)
-            ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            ? _programs.GetOrAdd(list, text => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             : [];
         return new Stratification(first.SuccessEvent ?? "", programs, first.RuleName, first.Properties.GetValueOrDefault("reason")) { Fired = matches };
     }

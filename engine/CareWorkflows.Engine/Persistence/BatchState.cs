@@ -4,106 +4,129 @@ using Microsoft.EntityFrameworkCore;
 namespace CareWorkflows.Engine.Persistence;
 
 /// <summary>
-/// The rows of the patients one batch touches, loaded with one query per table, and the writes the batch makes,
-/// added to the context so that one SaveChanges writes them all.
+/// The patients one batch touches: their records, running instances and open tasks, loaded with one query per
+/// table, and every row the batch changes, written at the end through a <see cref="BatchWriter"/>.
 /// </summary>
 internal sealed class BatchState
 {
-    private readonly CareflowDbContext _db;
-    private readonly Dictionary<(string, string), PatientRow> _patients;
-    private readonly Dictionary<string, InstanceRow> _instances;
-    private readonly Dictionary<string, TaskRow> _tasks;
-    private readonly Dictionary<string, TimerRow> _timers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ReminderRow> _reminders = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string, string, string), ListEntryRow> _listEntries = [];
+    private readonly Dictionary<(string, string), PatientRecord> _patients;
+    private readonly Dictionary<(string, string), List<InstanceState>> _instances;
+    private readonly Dictionary<(string, string), List<CareTask>> _tasks;
+    private readonly Dictionary<(string, string), PatientRecord> _changedPatients = [];
+    private readonly Dictionary<string, InstanceState> _changedInstances = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CareTask> _changedTasks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TimerRequest> _timers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ReminderMessage> _reminders = new(StringComparer.Ordinal);
+    private readonly List<ListEntry> _listEntries = [];
+    private readonly List<TimelineRow> _timeline = [];
 
-    private BatchState(CareflowDbContext db, List<PatientRow> patients, List<InstanceRow> instances, List<TaskRow> tasks)
+    private BatchState(Dictionary<(string, string), PatientRecord> patients, Dictionary<(string, string), List<InstanceState>> instances, Dictionary<(string, string), List<CareTask>> tasks)
     {
-        _db = db;
-        _patients = patients.ToDictionary(p => (p.PracticeId, p.PatientId));
-        _instances = instances.ToDictionary(i => i.Id, StringComparer.Ordinal);
-        _tasks = tasks.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        _patients = patients;
+        _instances = instances;
+        _tasks = tasks;
     }
 
-    public static async Task<BatchState> LoadAsync(CareflowDbContext db, List<InboxRow> rows, CancellationToken cancellationToken)
+    public static async Task<BatchState> LoadAsync(CareflowDbContext db, IEnumerable<InboxRow> rows, CancellationToken cancellationToken)
     {
-        var keys = rows.Select(r => (r.PracticeId, r.PatientId)).ToHashSet();
-        var patientIds = keys.Select(k => k.PatientId).Distinct().ToList();
-        var patients = (await db.Patients.Where(p => patientIds.Contains(p.PatientId)).ToListAsync(cancellationToken))
-            .Where(p => keys.Contains((p.PracticeId, p.PatientId))).ToList();
-        var instances = (await db.Instances.Where(i => patientIds.Contains(i.PatientId) && i.Status == "running").ToListAsync(cancellationToken))
-            .Where(i => keys.Contains((i.PracticeId, i.PatientId))).ToList();
-        var tasks = (await db.Tasks.Where(t => patientIds.Contains(t.PatientId) && t.Status == "open").ToListAsync(cancellationToken))
-            .Where(t => keys.Contains((t.PracticeId, t.PatientId))).ToList();
-        return new BatchState(db, patients, instances, tasks);
+        var patients = new Dictionary<(string, string), PatientRecord>();
+        var instances = new Dictionary<(string, string), List<InstanceState>>();
+        var tasks = new Dictionary<(string, string), List<CareTask>>();
+        foreach (var practice in rows.GroupBy(r => r.PracticeId))
+        {
+            var ids = practice.Select(r => r.PatientId).Distinct().ToList();
+            foreach (var row in await db.Patients.AsNoTracking().Where(p => p.PracticeId == practice.Key && ids.Contains(p.PatientId)).ToListAsync(cancellationToken))
+            {
+                patients[(row.PracticeId, row.PatientId)] = RowMapping.ToRecord(row);
+            }
+
+            foreach (var row in await db.Instances.AsNoTracking().Where(i => i.PracticeId == practice.Key && ids.Contains(i.PatientId) && i.Status == "running").ToListAsync(cancellationToken))
+            {
+                Add(instances, (row.PracticeId, row.PatientId), RowMapping.ToRecord(row));
+            }
+
+            foreach (var row in await db.Tasks.AsNoTracking().Where(t => t.PracticeId == practice.Key && ids.Contains(t.PatientId) && t.Status == "open").ToListAsync(cancellationToken))
+            {
+                Add(tasks, (row.PracticeId, row.PatientId), RowMapping.ToRecord(row));
+            }
+        }
+
+        return new BatchState(patients, instances, tasks);
     }
 
     public PatientState StateOf(string practiceId, string patientId)
     {
-        var patient = _patients.TryGetValue((practiceId, patientId), out var row) ? RowMapping.ToRecord(row) : new PatientRecord(practiceId, patientId);
-        var instances = _instances.Values.Where(i => i.PracticeId == practiceId && i.PatientId == patientId && i.Status == "running").Select(RowMapping.ToRecord).ToList();
-        var tasks = _tasks.Values.Where(t => t.PracticeId == practiceId && t.PatientId == patientId && t.Status == "open").Select(RowMapping.ToRecord).ToList();
-        return new PatientState(patient, instances, tasks);
+        var key = (practiceId, patientId);
+        return new PatientState(
+            _patients.GetValueOrDefault(key) ?? new PatientRecord(practiceId, patientId),
+            _instances.GetValueOrDefault(key) ?? [],
+            _tasks.GetValueOrDefault(key) ?? []);
     }
 
-    public void Record(StepResult result, string eventId, DateTimeOffset now)
+    /// <summary>Keeps a patient's state after an event, and the rows it changed.</summary>
+    public void Record(StepResult result, string eventId)
     {
         var patient = result.State.Patient;
-        if (result.PatientChanged || !_patients.ContainsKey((patient.PracticeId, patient.PatientId)))
+        var key = (patient.PracticeId, patient.PatientId);
+        if (result.PatientChanged || !_patients.ContainsKey(key))
         {
-            if (!_patients.TryGetValue((patient.PracticeId, patient.PatientId), out var row))
-            {
-                row = new PatientRow { PracticeId = patient.PracticeId, PatientId = patient.PatientId, Facts = "{}" };
-                _patients[(patient.PracticeId, patient.PatientId)] = row;
-                _db.Patients.Add(row);
-            }
-
-            RowMapping.Copy(patient, row, now);
+            _changedPatients[key] = patient;
         }
 
+        _patients[key] = patient;
+        _instances[key] = [.. result.State.Instances];
+        _tasks[key] = [.. result.State.OpenTasks];
         foreach (var instance in result.Instances)
         {
-            if (_instances.TryGetValue(instance.Id, out var row))
-            {
-                RowMapping.Copy(instance, row);
-            }
-            else
-            {
-                row = RowMapping.NewRow(instance);
-                _instances[instance.Id] = row;
-                _db.Instances.Add(row);
-            }
+            _changedInstances[instance.Id] = instance;
         }
 
         foreach (var task in result.Tasks)
         {
-            if (_tasks.TryGetValue(task.Id, out var row))
-            {
-                RowMapping.Copy(task, row);
-            }
-            else
-            {
-                row = RowMapping.NewRow(task);
-                _tasks[task.Id] = row;
-                _db.Tasks.Add(row);
-            }
+            _changedTasks[task.Id] = task;
         }
 
         foreach (var timer in result.Timers)
         {
-            _timers.TryAdd(timer.Id, new TimerRow
-            {
-                Id = timer.Id,
-                PracticeId = timer.PracticeId,
-                PatientId = timer.PatientId,
-                InstanceId = timer.InstanceId,
-                DueAt = timer.DueAt,
-            });
+            _timers.TryAdd(timer.Id, timer);
         }
 
         foreach (var reminder in result.Reminders)
         {
-            _reminders.TryAdd(reminder.Id, new ReminderRow
+            _reminders.TryAdd(reminder.Id, reminder);
+        }
+
+        _listEntries.AddRange(result.ListEntries);
+        _timeline.AddRange(result.Timeline.Select(t => RowMapping.NewRow(t, eventId)));
+    }
+
+    public void Write(BatchWriter writer, DateTimeOffset now)
+    {
+        foreach (var patient in _changedPatients.Values)
+        {
+            var row = new PatientRow { PracticeId = patient.PracticeId, PatientId = patient.PatientId, Facts = "{}" };
+            RowMapping.Copy(patient, row, now);
+            writer.Patient(row);
+        }
+
+        foreach (var instance in _changedInstances.Values)
+        {
+            writer.Instance(RowMapping.NewRow(instance));
+        }
+
+        foreach (var task in _changedTasks.Values)
+        {
+            writer.Task(RowMapping.NewRow(task));
+        }
+
+        foreach (var timer in _timers.Values)
+        {
+            writer.Timer(new TimerRow { Id = timer.Id, PracticeId = timer.PracticeId, PatientId = timer.PatientId, InstanceId = timer.InstanceId, DueAt = timer.DueAt });
+        }
+
+        foreach (var reminder in _reminders.Values)
+        {
+            writer.Reminder(new ReminderRow
             {
                 Id = reminder.Id,
                 PracticeId = reminder.PracticeId,
@@ -116,39 +139,24 @@ internal sealed class BatchState
             });
         }
 
-        foreach (var entry in result.ListEntries)
+        foreach (var entry in _listEntries)
         {
-            _listEntries.TryAdd((entry.PracticeId, entry.ListId, entry.PatientId), new ListEntryRow
-            {
-                PracticeId = entry.PracticeId,
-                ListId = entry.ListId,
-                PatientId = entry.PatientId,
-                At = entry.At,
-                By = entry.By,
-                InstanceId = entry.InstanceId,
-            });
+            writer.ListEntry(new ListEntryRow { PracticeId = entry.PracticeId, ListId = entry.ListId, PatientId = entry.PatientId, At = entry.At, By = entry.By, InstanceId = entry.InstanceId });
         }
 
-        _db.Timeline.AddRange(result.Timeline.Select(t => RowMapping.NewRow(t, eventId)));
+        foreach (var row in _timeline)
+        {
+            writer.Timeline(row);
+        }
     }
 
-    /// <summary>Adds the new timers, reminders and list entries that are not stored yet (their ids make them idempotent).</summary>
-    public async Task WriteAsync(CancellationToken cancellationToken)
+    private static void Add<T>(Dictionary<(string, string), List<T>> map, (string, string) key, T value)
     {
-        var timerIds = _timers.Keys.ToList();
-        var storedTimers = await _db.Timers.Where(t => timerIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(cancellationToken);
-        _db.Timers.AddRange(_timers.Values.Where(t => !storedTimers.Contains(t.Id)));
-
-        var reminderIds = _reminders.Keys.ToList();
-        var storedReminders = await _db.Reminders.Where(r => reminderIds.Contains(r.Id)).Select(r => r.Id).ToListAsync(cancellationToken);
-        _db.Reminders.AddRange(_reminders.Values.Where(r => !storedReminders.Contains(r.Id)));
-
-        foreach (var entry in _listEntries.Values)
+        if (!map.TryGetValue(key, out var list))
         {
-            if (await _db.ListEntries.FindAsync([entry.PracticeId, entry.ListId, entry.PatientId], cancellationToken) is null)
-            {
-                _db.ListEntries.Add(entry);
-            }
+            map[key] = list = [];
         }
+
+        list.Add(value);
     }
 }

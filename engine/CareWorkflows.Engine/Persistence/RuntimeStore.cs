@@ -1,5 +1,6 @@
 using CareWorkflows.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CareWorkflows.Engine.Persistence;
@@ -31,7 +32,7 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var ids = events.Select(e => e.EventId).Distinct().ToList();
-            var known = (await db.Inbox.Where(r => ids.Contains(r.EventId)).Select(r => r.EventId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            var known = (await db.Inbox.AsNoTracking().Where(r => ids.Contains(r.EventId)).Select(r => r.EventId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
             var results = new Dictionary<string, SubmissionResult>(StringComparer.Ordinal);
             var fresh = new List<InboxRow>();
             foreach (var e in events)
@@ -47,14 +48,12 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
                 results[e.EventId] = new SubmissionResult(e.EventId, SubmissionStatus.Applied, null, []);
             }
 
-            db.Inbox.AddRange(fresh);
             var applied = await ApplyAsync(db, fresh, cancellationToken);
             foreach (var (eventId, result) in applied)
             {
                 results[eventId] = result;
             }
 
-            await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return [.. events.Select(e => e.EventId).Distinct().Select(id => results[id])];
         }
@@ -77,7 +76,7 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
             var now = time.GetUtcNow();
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var due = await db.Timers.Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now)
+            var due = await db.Timers.AsNoTracking().Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now)
                 .OrderBy(t => t.DueAt).Take(batchSize).ToListAsync(cancellationToken);
             if (due.Count == 0)
             {
@@ -87,8 +86,6 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
             var rows = new List<InboxRow>();
             foreach (var timer in due)
             {
-                timer.Status = TimerStatus.Fired;
-                timer.FiredAt = now;
                 rows.Add(ToInbox(new WorkflowEvent
                 {
                     EventId = $"timer:{timer.Id}",
@@ -101,11 +98,15 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
             }
 
             var ids = rows.Select(r => r.EventId).ToList();
-            var known = (await db.Inbox.Where(r => ids.Contains(r.EventId)).Select(r => r.EventId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            var known = (await db.Inbox.AsNoTracking().Where(r => ids.Contains(r.EventId)).Select(r => r.EventId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
             rows = [.. rows.Where(r => !known.Contains(r.EventId))];
-            db.Inbox.AddRange(rows);
-            await ApplyAsync(db, rows, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
+            await ApplyAsync(db, rows, cancellationToken, writer =>
+            {
+                foreach (var timer in due)
+                {
+                    writer.TimerFired(timer.Id, now);
+                }
+            });
             await transaction.CommitAsync(cancellationToken);
             LogTimersFired(logger, due.Count, now - due[0].DueAt);
             return due.Count;
@@ -161,14 +162,9 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
     };
 
     /// <summary>Applies inbox rows patient by patient, in order, tracking every row to write.</summary>
-    private async Task<Dictionary<string, SubmissionResult>> ApplyAsync(CareflowDbContext db, List<InboxRow> rows, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, SubmissionResult>> ApplyAsync(CareflowDbContext db, List<InboxRow> rows, CancellationToken cancellationToken, Action<BatchWriter>? alsoWrite = null)
     {
         var results = new Dictionary<string, SubmissionResult>(StringComparer.Ordinal);
-        if (rows.Count == 0)
-        {
-            return results;
-        }
-
         var batch = await BatchState.LoadAsync(db, rows, cancellationToken);
         var now = time.GetUtcNow();
         foreach (var group in rows.GroupBy(r => (r.PracticeId, r.PatientId)))
@@ -183,7 +179,7 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
                 {
                     var result = await runtime.ApplyAsync(state, StoreJson.Read<WorkflowEvent>(row.Payload), calendar, now, cancellationToken);
                     state = result.State;
-                    batch.Record(result, row.EventId, now);
+                    batch.Record(result, row.EventId);
                     row.Status = InboxStatus.Done;
                     row.ProcessedAt = now;
                     results[row.EventId] = new SubmissionResult(row.EventId, SubmissionStatus.Applied, null,
@@ -201,9 +197,22 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
             }
         }
 
-        await batch.WriteAsync(cancellationToken);
+        using var writer = new BatchWriter(db.Database.GetDbConnection(), db.Database.CurrentTransaction!.GetDbTransaction(), Instant(db));
+        foreach (var row in rows)
+        {
+            writer.Inbox(row);
+        }
+
+        batch.Write(writer, now);
+        alsoWrite?.Invoke(writer);
         return results;
     }
+
+    // SQLite keeps instants as UTC milliseconds (SqliteCareflowDbContext); other providers take them as they are.
+    private static Func<DateTimeOffset?, object> Instant(CareflowDbContext db) =>
+        db is SqliteCareflowDbContext
+            ? value => value is { } v ? v.ToUnixTimeMilliseconds() : DBNull.Value
+            : value => value is { } v ? v : DBNull.Value;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fired {Count} timers, the oldest {Lateness} late")]
     private static partial void LogTimersFired(ILogger logger, int count, TimeSpan lateness);

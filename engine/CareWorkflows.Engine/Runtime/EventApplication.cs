@@ -144,6 +144,12 @@ internal sealed class EventApplication(RunContext run)
         foreach (var instance in run.Work.Running.OrderBy(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal))
         {
             var workflow = run.DefinitionOf(instance);
+            if (!Cares(workflow, e.Type))
+            {
+                // Most events mean nothing to most running instances; those are not touched (nor rewritten).
+                continue;
+            }
+
             var updated = Remember(instance, e);
             if (workflow.Step(instance.StepId) is WaitStep wait && wait.For.Contains(e.Type))
             {
@@ -220,6 +226,10 @@ internal sealed class EventApplication(RunContext run)
             await _steps.EnterAsync(instance, workflow, workflow.Steps[0].Id, cancellationToken);
         }
     }
+
+    private bool Cares(WorkflowDefinition workflow, string eventType) =>
+        workflow.Steps.Any(step => step is WaitStep wait && wait.For.Contains(eventType))
+        || run.Current.Catalog.Anchors.Values.Any(anchor => anchor.Event == eventType);
 
     private InstanceState Remember(InstanceState instance, WorkflowEvent e)
     {

@@ -91,6 +91,7 @@ internal static class CareflowApp
         practice.MapEventsApi();
         practice.MapTasksApi();
         practice.MapPatientsApi();
+        practice.MapFhirApi();
         return app;
     }
 }

@@ -133,7 +133,7 @@ internal sealed class MemberListReader(CodeSets codes)
 
         foreach (var unknown in headers.Where(h => !All.Contains(h)).Distinct(StringComparer.Ordinal))
         {
-            problems.Add(new ImportProblem(source, "row 1", $"column {unknown}", $"is not read (careflow reads {string.Join(", ", All)}; see docs/import.md).", ProblemSeverity.Warning));
+            problems.Add(new ImportProblem(source, "row 1", $"column {unknown}", "not a column careflow reads; its values are left out (the columns are listed in docs/import.md).", ProblemSeverity.Warning));
         }
 
         return ok;

@@ -61,7 +61,8 @@ internal static class FhirDerivation
                 facts[patientId] = data;
 
                 // ed.visit events add one to the ED counts each when applied, so the facts count the others only;
-                // a last patient.updated sets the counts again, in case some ed.visit had been applied before.
+                // a last patient.updated sets the counts again, in case some ed.visit had been applied before. Its id
+                // depends on the first one's, so it is applied again whenever the first one is.
                 var edEvents = clinical.Where(e => e.Type == "ed.visit").ToList();
                 var sent = new Dictionary<string, string>(data, StringComparer.Ordinal);
                 if (edEvents.Count > 0)
@@ -70,7 +71,8 @@ internal static class FhirDerivation
                     sent["ed-visits-12m"] = Count(Math.Max(0, int.Parse(data["ed-visits-12m"], CultureInfo.InvariantCulture) - edEvents.Count(e => e.At > now.AddMonths(-12))));
                 }
 
-                patientEvents.Add(ImportEvents.Create(Prefix, practiceId, patientId, patient.Key, ImportEvents.PatientUpdated, now, sent));
+                var first = ImportEvents.Create(Prefix, practiceId, patientId, patient.Key, ImportEvents.PatientUpdated, now, sent);
+                patientEvents.Add(first);
                 patientEvents.AddRange(clinical);
                 if (edEvents.Count > 0)
                 {
@@ -80,7 +82,7 @@ internal static class FhirDerivation
                         ["ed-visits-12m"] = data["ed-visits-12m"],
                     };
                     patientEvents.Add(ImportEvents.Create(Prefix, practiceId, patientId, patient.Key, ImportEvents.PatientUpdated, now, counts,
-                        variant: "ed-visits", salt: string.Join('\n', edEvents.Select(e => e.EventId))));
+                        variant: "ed-visits", salt: string.Join('\n', edEvents.Select(e => e.EventId).Prepend(first.EventId))));
                 }
             }
             else

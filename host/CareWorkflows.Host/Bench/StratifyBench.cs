@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using CareWorkflows.Engine.Care;
+using CareWorkflows.Engine.Definitions;
+using CareWorkflows.Engine.Interop.Codes;
+using CareWorkflows.Engine.Interop.Csv;
+using CareWorkflows.Engine.Rules;
+using CareWorkflows.Host.Cli;
+
+namespace CareWorkflows.Host.Bench;
+
+/// <summary>
+/// <c>careflow bench stratify</c>: a synthetic member list of N patients through the enrollment rules, our path
+/// (reading the CSV, Stratifier on all cores) against a plain RulesEngine loop over the same rules and facts.
+/// </summary>
+internal static class StratifyBench
+{
+    public static async Task<BenchReport> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
+    {
+        var definitions = DefinitionLoader.LoadOrThrow(settings.WorkflowsDirectory, settings.RulesDirectory);
+        var panel = Path.Join(settings.Root, "panel.csv");
+        await WritePanelAsync(panel, settings.Count, cancellationToken);
+
+        // Our path, whole and cold, as a user runs `careflow stratify`: read and check the file, derive facts,
+        // stratify every patient.
+        var whole = Stopwatch.StartNew();
+        var read = new MemberListReader(CodeSets.LoadFromRules(settings.RulesDirectory)).Read(panel, "bench", TimeProvider.System.GetUtcNow());
+        var patients = read.Events.Select(e => (e.PatientId, Facts: FactNames.Apply(new PatientFacts(), e.Data.Where(d => FactNames.All.Contains(d.Key))))).ToList();
+        var readSeconds = whole.Elapsed.TotalSeconds;
+        var stratifier = new Stratifier(definitions.Rules);
+        var results = await StratifyCommand.StratifyAllAsync(stratifier, patients, cancellationToken);
+        var wholeSeconds = whole.Elapsed.TotalSeconds;
+
+        // Then, both warm, the rate of our path against the same rules in a plain RulesEngine (same facts, same parallelism).
+        var plain = definitions.Rules.PlainRulesEngine(Stratifier.RuleSet);
+        await WarmUpAsync(stratifier, plain, patients, cancellationToken);
+        var ours = Stopwatch.StartNew();
+        await StratifyCommand.StratifyAllAsync(stratifier, patients, cancellationToken);
+        var oursSeconds = ours.Elapsed.TotalSeconds;
+        var baseline = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(patients, cancellationToken, async (p, _) => await plain(RuleInputs.Empty with { Patient = p.Facts }));
+        var plainSeconds = baseline.Elapsed.TotalSeconds;
+
+        var report = new BenchReport("stratify");
+        var oursRate = patients.Count / oursSeconds;
+        var plainRate = patients.Count / plainSeconds;
+        report.Add("patients", "patients in the panel", patients.Count);
+        report.Add("read_seconds", "reading and checking the CSV (s)", Math.Round(readSeconds, 2));
+        report.Add("patients_per_second", "our path: patients/s (Stratifier)", Math.Round(oursRate));
+        report.Add("rulesengine_patients_per_second", "plain RulesEngine loop: patients/s", Math.Round(plainRate));
+        report.Add("ratio", "ours / plain RulesEngine", Math.Round(oursRate / plainRate, 2), ">= 0.9", oursRate / plainRate >= 0.9);
+        report.Add("whole_panel_seconds", "whole panel, reading the file included (s)", Math.Round(wholeSeconds, 2), "< 5", wholeSeconds < 5);
+        report.Add("high", "patients in tier high", results.Count(r => r.Tier == "high"));
+        if (read.Refused > 0)
+        {
+            report.Problem($"{read.Refused} rows of the synthetic panel were refused.");
+        }
+
+        return report;
+    }
+
+    // Both paths compile their rules and JIT (then re-JIT, tiered) their code on a first pass over the panel;
+    // neither is timed doing that.
+    private static async Task WarmUpAsync(Stratifier stratifier, Func<RuleInputs, ValueTask<int>> plain, List<(string PatientId, PatientFacts Facts)> patients, CancellationToken cancellationToken)
+    {
+        await Parallel.ForEachAsync(patients, cancellationToken, async (p, ct) =>
+        {
+            await stratifier.StratifyAsync(p.Facts, ct);
+            await plain(RuleInputs.Empty with { Patient = p.Facts });
+        });
+    }
+
+    private static async Task WritePanelAsync(string path, int count, CancellationToken cancellationToken)
+    {
+        var random = new Random(42);
+        string[] codes = ["E11.9", "I50.9", "J44.9", "I10", "N18.3", "F32.9", "E10.9", "J45.909"];
+        var text = new StringBuilder("member_id,age,conditions,hba1c,ed_visits_6m,ed_visits_12m,admissions_12m,homeless\n");
+        for (var i = 0; i < count; i++)
+        {
+            var conditions = string.Join(';', codes.OrderBy(_ => random.Next()).Take(random.Next(0, 4)));
+            var hba1c = random.NextDouble() < 0.3 ? "" : (5 + (random.NextDouble() * 7)).ToString("0.0", CultureInfo.InvariantCulture);
+            var ed6 = random.Next(0, 4);
+            text.Append(CultureInfo.InvariantCulture, $"m{i},{random.Next(18, 91)},{conditions},{hba1c},{ed6},{ed6 + random.Next(0, 2)},{random.Next(0, 2)},{(random.Next(0, 25) == 0 ? "true" : "false")}\n");
+        }
+
+        await File.WriteAllTextAsync(path, text.ToString(), cancellationToken);
+    }
+}

@@ -1,0 +1,61 @@
+using CareWorkflows.Engine.Definitions;
+using CareWorkflows.Engine.Interop;
+using CareWorkflows.Engine.Persistence;
+using CareWorkflows.Engine.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CareWorkflows.Tests.Interop;
+
+/// <summary>
+/// The real store (RuntimeStore on a temporary SQLite file) with the shipped workflows and rules, on a fixed clock,
+/// built the way <c>careflow import</c> builds it.
+/// </summary>
+internal sealed class InteropStore : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly string _folder;
+
+    private InteropStore(ServiceProvider services, string folder)
+    {
+        _services = services;
+        _folder = folder;
+    }
+
+    public RuntimeStore Store => _services.GetRequiredService<RuntimeStore>();
+
+    public CareQueries Queries => _services.GetRequiredService<CareQueries>();
+
+    public static async Task<InteropStore> CreateAsync(DateTimeOffset now)
+    {
+        var folder = Path.Join(Path.GetTempPath(), "careflow-interop-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(folder);
+        var definitions = DefinitionLoader.LoadOrThrow(RepositoryPaths.Workflows, RepositoryPaths.Rules);
+        var services = new ServiceCollection()
+            .AddSingleton<TimeProvider>(new FixedTime(now))
+            .AddSingleton(new DefinitionHistory(definitions))
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddCareflowSqlite(PersistenceSetup.SqliteConnectionString(Path.Join(folder, "careflow.db")))
+            .BuildServiceProvider();
+        var store = new InteropStore(services, folder);
+        await store.Store.MigrateAsync(CancellationToken.None);
+        return store;
+    }
+
+    public Task<ApplySummary> ApplyAsync(IReadOnlyList<WorkflowEvent> events) =>
+        ImportApplier.ApplyAsync(Store, events, null, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The OS temp cleaner takes it.
+        }
+    }
+}
