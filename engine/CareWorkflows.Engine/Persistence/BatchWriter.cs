@@ -13,7 +13,11 @@ internal sealed class BatchWriter(DbConnection connection, DbTransaction transac
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
 
     public void Inbox(InboxRow row) => Run(
-        """INSERT INTO "inbox" ("EventId","PracticeId","PatientId","Type","At","ReceivedAt","Payload","Status","Error","ProcessedAt") VALUES (@p0,@p1,@p2,@p3,@p4,@p5,@p6,@p7,@p8,@p9)""",
+        """
+        INSERT INTO "inbox" ("EventId","PracticeId","PatientId","Type","At","ReceivedAt","Payload","Status","Error","ProcessedAt") VALUES (@p0,@p1,@p2,@p3,@p4,@p5,@p6,@p7,@p8,@p9)
+        ON CONFLICT ("PracticeId","EventId") DO UPDATE SET "PatientId"=excluded."PatientId","Type"=excluded."Type","At"=excluded."At","ReceivedAt"=excluded."ReceivedAt",
+          "Payload"=excluded."Payload","Status"=excluded."Status","Error"=excluded."Error","ProcessedAt"=excluded."ProcessedAt"
+        """,
         row.EventId, row.PracticeId, row.PatientId, row.Type, instant(row.At), instant(row.ReceivedAt), row.Payload, row.Status, row.Error, instant(row.ProcessedAt));
 
     public void Patient(PatientRow row) => Run(

@@ -22,7 +22,8 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("inbox");
             e.HasKey(r => r.Sequence);
-            e.HasIndex(r => r.EventId).IsUnique();
+            // Event ids are the sender's, unique within a practice: two practices may use the same id.
+            e.HasIndex(r => new { r.PracticeId, r.EventId }).IsUnique();
             e.HasIndex(r => new { r.Status, r.Sequence });
             e.HasIndex(r => new { r.PracticeId, r.PatientId, r.Sequence });
         });

@@ -13,7 +13,7 @@ internal static class RowMapping
         EnrolledAt = row.EnrolledAt,
         EdVisitsSinceEnrollment = row.EdVisitsSinceEnrollment,
         Recorded = StoreJson.Read<Dictionary<string, string>>(row.Recorded),
-        Enrollments = StoreJson.Read<List<Care.Enrollment>>(row.Enrollments),
+        Enrollments = string.IsNullOrEmpty(row.Enrollments) ? [] : StoreJson.Read<List<Care.Enrollment>>(row.Enrollments),
     };
 
     public static void Copy(PatientRecord record, PatientRow row, DateTimeOffset now)

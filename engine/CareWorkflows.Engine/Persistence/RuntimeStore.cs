@@ -31,31 +31,39 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var ids = events.Select(e => e.EventId).Distinct().ToList();
-            var known = (await db.Inbox.AsNoTracking().Where(r => ids.Contains(r.EventId)).Select(r => r.EventId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-            var results = new Dictionary<string, SubmissionResult>(StringComparer.Ordinal);
+            // A known id is a duplicate, unless applying it failed before: then a resend is the retry.
+            var known = new HashSet<(string, string)>();
+            foreach (var practice in events.GroupBy(e => e.PracticeId))
+            {
+                var ids = practice.Select(e => e.EventId).Distinct().ToList();
+                var stored = await db.Inbox.AsNoTracking().Where(r => r.PracticeId == practice.Key && ids.Contains(r.EventId) && r.Status != InboxStatus.Failed)
+                    .Select(r => r.EventId).ToListAsync(cancellationToken);
+                known.UnionWith(stored.Select(id => (practice.Key, id)));
+            }
+
+            var results = new Dictionary<(string, string), SubmissionResult>();
             var fresh = new List<InboxRow>();
             foreach (var e in events)
             {
-                if (known.Contains(e.EventId) || results.ContainsKey(e.EventId))
+                var key = (e.PracticeId, e.EventId);
+                if (known.Contains(key) || results.ContainsKey(key))
                 {
-                    results.TryAdd(e.EventId, new SubmissionResult(e.EventId, SubmissionStatus.Duplicate, null, []));
+                    results.TryAdd(key, new SubmissionResult(e.EventId, SubmissionStatus.Duplicate, null, []));
                     continue;
                 }
 
-                var row = ToInbox(e);
-                fresh.Add(row);
-                results[e.EventId] = new SubmissionResult(e.EventId, SubmissionStatus.Applied, null, []);
+                fresh.Add(ToInbox(e));
+                results[key] = new SubmissionResult(e.EventId, SubmissionStatus.Applied, null, []);
             }
 
             var applied = await ApplyAsync(db, fresh, cancellationToken);
-            foreach (var (eventId, result) in applied)
+            foreach (var row in fresh)
             {
-                results[eventId] = result;
+                results[(row.PracticeId, row.EventId)] = applied[row.EventId];
             }
 
             await transaction.CommitAsync(cancellationToken);
-            return [.. events.Select(e => e.EventId).Distinct().Select(id => results[id])];
+            return [.. events.Select(e => (e.PracticeId, e.EventId)).Distinct().Select(key => results[key])];
         }
         finally
         {

@@ -16,6 +16,8 @@ public sealed class RuleSetEvaluator
     private readonly RulesEngine.RulesEngine _engine;
     private readonly Dictionary<string, RuleSetDefinition> _sets;
     private readonly Dictionary<string, RuleDefinition> _rules;
+    private readonly HashSet<string> _compiled = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _late = new(StringComparer.Ordinal);
 
     private RuleSetEvaluator(RulesEngine.RulesEngine engine, Dictionary<string, RuleSetDefinition> sets, Dictionary<string, RuleDefinition> rules)
     {
@@ -67,6 +69,7 @@ public sealed class RuleSetEvaluator
         // RulesEngine refuses a workflow without rules; a set whose every rule was refused above has none left.
         var engine = new RulesEngine.RulesEngine([.. workflows.Where(w => w.Value.Count > 0).Select(w => ToWorkflow(w.Key, w.Value))], settings);
         var evaluator = new RuleSetEvaluator(engine, usable, rules);
+        evaluator._compiled.UnionWith(workflows.Keys.Where(k => k.StartsWith(ExpressionPrefix, StringComparison.Ordinal)).Select(k => k[ExpressionPrefix.Length..]));
         evaluator.WarmUp(workflows, diagnostics);
         return evaluator;
     }
@@ -129,9 +132,35 @@ public sealed class RuleSetEvaluator
     {
         ArgumentNullException.ThrowIfNull(condition);
         var workflow = _rules.ContainsKey(condition.Text) ? RulePrefix + condition.Text : ExpressionPrefix + condition.Text;
+        if (!_rules.ContainsKey(condition.Text))
+        {
+            CompileLate(condition);
+        }
+
         var results = await RunAsync(workflow, inputs, cancellationToken);
         ThrowOnFault(workflow, results[0]);
         return results[0].IsSuccess;
+    }
+
+    // An instance running on an older workflow version may name an inline condition the current files no longer
+    // have: it is checked against the same allow-list and compiled on first use.
+    private void CompileLate(Condition condition)
+    {
+        lock (_late)
+        {
+            if (!_late.Add(condition.Text) || _compiled.Contains(condition.Text))
+            {
+                return;
+            }
+
+            var diagnostics = new Diagnostics();
+            if (!ExpressionSandbox.Check(condition.Text, condition.At, diagnostics))
+            {
+                throw new RuleFaultException("when", condition.Text, string.Join(" ", diagnostics.Errors.Select(e => e.Message)));
+            }
+
+            _engine.AddOrUpdateWorkflow(ToWorkflow(ExpressionPrefix + condition.Text, [new RuleDefinition("expression", condition.Text, null, new Dictionary<string, string>(), condition.At)]));
+        }
     }
 
     private async ValueTask<List<RuleResultTree>> RunAsync(string workflow, RuleInputs inputs, CancellationToken cancellationToken)

@@ -200,13 +200,13 @@ internal sealed class EventApplication(RunContext run)
             {
                 foreach (var old in running)
                 {
-                    _steps.End(old, run.DefinitionOf(old), $"replaced by a new {e.Type}");
+                    _steps.End(old, run.DefinitionOf(old), $"replaced by a new {e.Type}", replaced: true);
                 }
             }
 
             var instance = new InstanceState
             {
-                Id = $"{e.EventId}:{workflow.Id}",
+                Id = $"{patient.PracticeId}:{e.EventId}:{workflow.Id}",
                 PracticeId = patient.PracticeId,
                 PatientId = patient.PatientId,
                 WorkflowId = workflow.Id,

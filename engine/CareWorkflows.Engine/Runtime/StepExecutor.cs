@@ -105,10 +105,11 @@ internal sealed class StepExecutor(RunContext run)
         await CreateAttemptAsync(instance with { Attempt = instance.Attempt + 1 }, workflow, outreach, cancellationToken);
     }
 
-    public void End(InstanceState instance, WorkflowDefinition workflow, string reason)
+    public void End(InstanceState instance, WorkflowDefinition workflow, string reason, bool replaced = false)
     {
-        // Work the instance no longer waits for leaves the worklist with it.
-        foreach (var task in run.Work.OpenTasks.Where(t => t.InstanceId == instance.Id))
+        // Work the instance no longer waits for leaves the worklist with it; an escalation stays until someone
+        // acts on it, unless a new instance replaced this one.
+        foreach (var task in run.Work.OpenTasks.Where(t => t.InstanceId == instance.Id && (replaced || t.Kind != TaskKind.Escalation)))
         {
             run.Work.Put(task with { Status = CareTaskStatus.Cancelled, CompletedAt = run.At });
         }

@@ -160,5 +160,5 @@ internal static class EventRequests
     }
 
     private static string Field(JsonElement body, int index, string path) =>
-        (body.ValueKind == JsonValueKind.Array ? $"[{index}]" : "") + path.TrimStart('$');
+        body.ValueKind == JsonValueKind.Array ? $"[{index}]{path.TrimStart('$')}" : path.TrimStart('$').TrimStart('.');
 }

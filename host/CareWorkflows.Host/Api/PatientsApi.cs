@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using CareWorkflows.Engine.Care;
 using CareWorkflows.Engine.Persistence;
@@ -37,7 +35,8 @@ internal static class PatientsApi
     }
 
     private static async Task<Results<Ok<SubmitResponse>, ValidationProblem>> PutFactsAsync(
-        string practiceId, string patientId, Dictionary<string, JsonElement> facts, RuntimeStore store, TimeProvider time, CancellationToken cancellationToken)
+        string practiceId, string patientId, Dictionary<string, JsonElement> facts, [Microsoft.AspNetCore.Mvc.FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        RuntimeStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -66,11 +65,12 @@ internal static class PatientsApi
             return TypedResults.ValidationProblem(errors, title: "Some facts are not valid; nothing was changed.");
         }
 
-        // The same facts sent twice are the same event.
-        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}")))));
+        // Setting facts is naturally repeatable, so each request is its own event unless the client names it
+        // with an Idempotency-Key (then a resend of that request is recognised).
+        var id = idempotencyKey is { Length: > 0 } key ? key : Guid.NewGuid().ToString("N");
         var results = await store.SubmitAsync([new WorkflowEvent
         {
-            EventId = $"facts:{patientId}:{digest[..16]}",
+            EventId = $"facts:{patientId}:{id}",
             PracticeId = practiceId,
             PatientId = patientId,
             Type = "patient.updated",

@@ -15,7 +15,7 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                 table: "patients",
                 type: "TEXT",
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "[]");
         }
 
         /// <inheritdoc />

@@ -83,7 +83,7 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
 
                     b.HasKey("Sequence");
 
-                    b.HasIndex("EventId")
+                    b.HasIndex("PracticeId", "EventId")
                         .IsUnique();
 
                     b.HasIndex("Status", "Sequence");
