@@ -94,15 +94,7 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
             var rows = new List<InboxRow>();
             foreach (var timer in due)
             {
-                rows.Add(ToInbox(new WorkflowEvent
-                {
-                    EventId = $"timer:{timer.Id}",
-                    PracticeId = timer.PracticeId,
-                    PatientId = timer.PatientId,
-                    Type = WorkflowEvent.TimerFired,
-                    At = timer.DueAt,
-                    TimerId = timer.Id,
-                }));
+                rows.Add(ToInbox(WorkflowEvent.TimerFiredFor(timer.PracticeId, timer.PatientId, timer.Id, timer.DueAt)));
             }
 
             var ids = rows.Select(r => r.EventId).ToList();

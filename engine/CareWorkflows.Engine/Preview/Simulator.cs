@@ -63,15 +63,7 @@ public sealed class Simulator(WorkflowRuntime runtime)
             }
 
             timers.Dequeue();
-            await ApplyAsync(new WorkflowEvent
-            {
-                EventId = $"timer:{timer!.Id}",
-                PracticeId = timer.PracticeId,
-                PatientId = timer.PatientId,
-                Type = WorkflowEvent.TimerFired,
-                At = timer.DueAt,
-                TimerId = timer.Id,
-            });
+            await ApplyAsync(WorkflowEvent.TimerFiredFor(timer!.PracticeId, timer.PatientId, timer.Id, timer.DueAt));
         }
 
         return timeline;

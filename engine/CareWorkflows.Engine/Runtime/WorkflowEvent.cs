@@ -53,4 +53,15 @@ public sealed record WorkflowEvent
 
     /// <summary>For timer.fired: the timer's id.</summary>
     public string? TimerId { get; init; }
+
+    /// <summary>The timer.fired event of a due timer; its id is the timer's, so firing twice applies once.</summary>
+    public static WorkflowEvent TimerFiredFor(string practiceId, string patientId, string timerId, DateTimeOffset dueAt) => new()
+    {
+        EventId = $"timer:{timerId}",
+        PracticeId = practiceId,
+        PatientId = patientId,
+        Type = TimerFired,
+        At = dueAt,
+        TimerId = timerId,
+    };
 }

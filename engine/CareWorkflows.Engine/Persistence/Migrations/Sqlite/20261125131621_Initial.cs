@@ -11,6 +11,21 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "definition_versions",
+                columns: table => new
+                {
+                    WorkflowId = table.Column<string>(type: "TEXT", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Practice = table.Column<string>(type: "TEXT", nullable: false),
+                    Definition = table.Column<string>(type: "TEXT", nullable: false),
+                    StoredAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_definition_versions", x => new { x.WorkflowId, x.Version, x.Practice });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "inbox",
                 columns: table => new
                 {
@@ -81,6 +96,7 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                     EnrolledAt = table.Column<long>(type: "INTEGER", nullable: true),
                     EdVisitsSinceEnrollment = table.Column<int>(type: "INTEGER", nullable: false),
                     Recorded = table.Column<string>(type: "TEXT", nullable: false),
+                    Enrollments = table.Column<string>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -187,9 +203,9 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_inbox_EventId",
+                name: "IX_inbox_PracticeId_EventId",
                 table: "inbox",
-                column: "EventId",
+                columns: new[] { "PracticeId", "EventId" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -236,6 +252,9 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "definition_versions");
+
             migrationBuilder.DropTable(
                 name: "inbox");
 

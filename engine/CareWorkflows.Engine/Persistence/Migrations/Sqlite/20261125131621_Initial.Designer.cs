@@ -10,8 +10,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCareflowDbContext))]
-    [Migration("20261125115931_DefinitionVersions")]
-    partial class DefinitionVersions
+    [Migration("20261125131621_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -86,7 +86,7 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
 
                     b.HasKey("Sequence");
 
-                    b.HasIndex("EventId")
+                    b.HasIndex("PracticeId", "EventId")
                         .IsUnique();
 
                     b.HasIndex("Status", "Sequence");
@@ -183,6 +183,10 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
 
                     b.Property<long?>("EnrolledAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Enrollments")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Facts")
                         .IsRequired()
