@@ -59,7 +59,7 @@ internal static class BenchCommand
                 result.AddError("--clients must be between 1 and 64.");
             }
         });
-        var command = new Command("bench", "Measure the engine on this machine: 'bench events' (events/s and latency per batch against the raw SQLite floor) or 'bench timers' (a burst of reminders due at one instant).")
+        var command = new Command("bench", "Measure the engine on this machine: 'bench events' (events/s and latency per batch against the raw SQLite floor), 'bench timers' (a burst of reminders due at one instant) or 'bench stratify' (a whole panel through the enrollment rules against a plain RulesEngine loop).")
         {
             name, format, data, count, batch, clients,
         };
