@@ -12,7 +12,11 @@ public sealed record Stratification(string Tier, IReadOnlyList<string> Programs,
 /// <summary>Runs the enrollment rule set: the first rule that holds gives the tier (its SuccessEvent) and programs.</summary>
 public sealed class Stratifier(RuleSetEvaluator rules)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> _programs = new(StringComparer.Ordinal);
+    // A panel of 100,000 patients falls into a few dozen combinations of rules that held: each combination's
+    // answer is built once and shared (it is immutable), so a panel's results hold no per-patient objects.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Stratification> _answers = new(StringComparer.Ordinal);
+
+    private static readonly Stratification NoRule = new("", [], null, null);
 
     /// <summary>The rule set with the fixed meaning "enrollment".</summary>
     public const string RuleSet = "enrollment";
@@ -23,14 +27,19 @@ public sealed class Stratifier(RuleSetEvaluator rules)
         var matches = await rules.EvaluateAsync(RuleSet, RuleInputs.Empty with { Patient = facts }, cancellationToken);
         if (matches.Count == 0)
         {
-            return new Stratification("", [], null, null);
+            return NoRule;
         }
 
+        var key = matches.Count == 1 ? matches[0].RuleName : string.Join('|', matches.Select(m => m.RuleName));
+        return _answers.GetOrAdd(key, _ => Answer(matches));
+    }
+
+    private static Stratification Answer(IReadOnlyList<RuleMatch> matches)
+    {
         var first = matches[0];
-        // A panel of 100,000 patients hits a handful of rules: split each rule's program list once.
         var programs = first.Properties.TryGetValue("programs", out var list)
-            ? _programs.GetOrAdd(list, text => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [];
-        return new Stratification(first.SuccessEvent ?? "", programs, first.RuleName, first.Properties.GetValueOrDefault("reason")) { Fired = matches };
+        return new Stratification(first.SuccessEvent ?? "", programs, first.RuleName, first.Properties.GetValueOrDefault("reason")) { Fired = [.. matches] };
     }
 }

@@ -16,6 +16,7 @@ public sealed class RuleSetEvaluator
     private readonly RulesEngine.RulesEngine _engine;
     private readonly Dictionary<string, RuleSetDefinition> _sets;
     private readonly Dictionary<string, RuleDefinition> _rules;
+    private readonly Dictionary<string, RuleMatch> _matches;
     private readonly HashSet<string> _compiled = new(StringComparer.Ordinal);
     private readonly HashSet<string> _late = new(StringComparer.Ordinal);
 
@@ -24,6 +25,7 @@ public sealed class RuleSetEvaluator
         _engine = engine;
         _sets = sets;
         _rules = rules;
+        _matches = rules.Values.ToDictionary(r => r.Name, r => new RuleMatch(r.Name, r.SuccessEvent, r.Properties), StringComparer.Ordinal);
     }
 
     /// <summary>The rule sets by name.</summary>
@@ -85,14 +87,21 @@ public sealed class RuleSetEvaluator
         }
 
         var results = await RunAsync(ruleSet, inputs, cancellationToken);
-        var matches = new List<RuleMatch>();
+        var held = 0;
         foreach (var result in results)
         {
             ThrowOnFault(ruleSet, result);
+            held += result.IsSuccess ? 1 : 0;
+        }
+
+        // A panel keeps one answer per patient: an exact array of shared, immutable matches keeps that small.
+        var matches = new RuleMatch[held];
+        var next = 0;
+        foreach (var result in results)
+        {
             if (result.IsSuccess)
             {
-                var rule = _rules[result.Rule.RuleName];
-                matches.Add(new RuleMatch(rule.Name, rule.SuccessEvent, rule.Properties));
+                matches[next++] = _matches[result.Rule.RuleName];
             }
         }
 
@@ -112,17 +121,17 @@ public sealed class RuleSetEvaluator
     }
 
     /// <summary>
-    /// The baseline for benchmarks: the same rules in a plain RulesEngine with its default settings, none of
-    /// our checks, returning how many rules held.
+    /// The baseline for benchmarks: the same rules in a plain RulesEngine with its default settings and none of
+    /// our checks, returning what a plain loop would keep per patient: the first rule that held (the tier's rule).
     /// </summary>
-    public Func<RuleInputs, ValueTask<int>> PlainRulesEngine(string ruleSet)
+    public Func<RuleInputs, ValueTask<string?>> PlainRulesEngine(string ruleSet)
     {
         var engine = new RulesEngine.RulesEngine([ToWorkflow(ruleSet, _sets[ruleSet].Rules)], new ReSettings { CustomTypes = [typeof(PatientFacts), typeof(EventFacts), typeof(ContextFacts)] });
         return async inputs =>
         {
             var results = await engine.ExecuteAllRulesAsync(ruleSet,
                 new RuleParameter("patient", inputs.Patient), new RuleParameter("event", inputs.Event), new RuleParameter("context", inputs.Context));
-            return results.Count(r => r.IsSuccess);
+            return results.FirstOrDefault(r => r.IsSuccess)?.Rule.RuleName;
         };
     }
 
