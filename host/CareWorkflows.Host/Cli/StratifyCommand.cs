@@ -3,6 +3,7 @@ using CareWorkflows.Engine.Care;
 using CareWorkflows.Engine.Definitions;
 using CareWorkflows.Engine.Interop.Codes;
 using CareWorkflows.Engine.Interop.Csv;
+using CareWorkflows.Engine.Interop.Fhir;
 using CareWorkflows.Engine.Rules;
 using Spectre.Console;
 
@@ -16,7 +17,7 @@ internal static class StratifyCommand
 {
     public static Command Create()
     {
-        var panel = new Option<FileInfo>("--panel") { Description = "The panel: a member-list CSV (columns in docs/import.md).", Required = true };
+        var panel = new Option<FileInfo>("--panel") { Description = "The panel: a member-list CSV (columns in docs/import.md), or FHIR R4 as NDJSON (.ndjson) or a Bundle (.json).", Required = true };
         var practice = new Option<string>("--practice") { Description = "Practice id for rows without practice_id.", DefaultValueFactory = _ => "demo" };
         var output = new Option<FileInfo?>("--out") { Description = "Write the rows to this CSV file instead of the terminal." };
         var explain = new Option<string?>("--explain") { Description = "Print the rule-by-rule evaluation for this patient (member_id) instead of the panel." };
@@ -44,13 +45,7 @@ internal static class StratifyCommand
                 return 1;
             }
 
-            var read = new MemberListReader(CodeSets.LoadFromRules(rulesDirectory)).Read(file.FullName, parse.GetValue(practice)!, TimeProvider.System.GetUtcNow());
-            foreach (var problem in read.Problems)
-            {
-                Console.Error.WriteLine(problem);
-            }
-
-            var patients = read.Events.Select(e => (e.PatientId, Facts: FactNames.Apply(new PatientFacts(), e.Data.Where(d => FactNames.All.Contains(d.Key))))).ToList();
+            var (patients, refused) = await ReadPanelAsync(file, parse.GetValue(practice)!, CodeSets.LoadFromRules(rulesDirectory), cancellationToken);
             var stratifier = new Stratifier(loaded.Definitions!.Rules);
             if (parse.GetValue(explain) is { } patientId)
             {
@@ -61,10 +56,53 @@ internal static class StratifyCommand
             await WriteAsync(patients, results, parse.GetValue(output), cancellationToken);
             Console.Error.WriteLine($"{patients.Count:N0} patients stratified: " +
                 string.Join(", ", results.GroupBy(r => r.Tier.Length == 0 ? "no tier" : r.Tier).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count():N0} {g.Key}")) +
-                (read.Refused > 0 ? $"; {read.Refused} rows refused (see above)" : ""));
-            return read.Refused > 0 ? 1 : 0;
+                (refused > 0 ? $"; {refused} rows or entries refused (see above)" : ""));
+            return refused > 0 ? 1 : 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Reads the panel's patients with their facts: a member-list CSV, or FHIR R4 (NDJSON or a Bundle) through the
+    /// same derivation as `careflow import`. Problems go to stderr with their row, column or entry.
+    /// </summary>
+    private static async Task<(List<(string PatientId, PatientFacts Facts)> Patients, int Refused)> ReadPanelAsync(FileInfo file, string practice, CodeSets codes, CancellationToken cancellationToken)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        IReadOnlyList<Engine.Runtime.WorkflowEvent> events;
+        int refused;
+        if (file.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            var read = new MemberListReader(codes).Read(file.FullName, practice, now);
+            read.Problems.ToList().ForEach(p => Console.Error.WriteLine(p));
+            (events, refused) = (read.Events, read.Refused);
+        }
+        else
+        {
+            var importer = new FhirImporter(codes);
+            if (file.Extension.Equals(".ndjson", StringComparison.OrdinalIgnoreCase))
+            {
+                await using var stream = file.OpenRead();
+                await importer.ReadNdjsonAsync(stream, file.Name, cancellationToken);
+            }
+            else
+            {
+                importer.ReadBundle(await File.ReadAllBytesAsync(file.FullName, cancellationToken), file.Name);
+            }
+
+            importer.Problems.ToList().ForEach(p => Console.Error.WriteLine(p));
+            events = FhirDerivation.Derive(importer, practice, now, new FhirImportOptions()).Events;
+            refused = importer.Refused + importer.Unreadable;
+        }
+
+        // A patient's facts are the patient.updated events in order (FHIR sends the counts in a second one).
+        var facts = new Dictionary<string, PatientFacts>(StringComparer.Ordinal);
+        foreach (var e in events.Where(e => e.Type == "patient.updated"))
+        {
+            facts[e.PatientId] = FactNames.Apply(facts.GetValueOrDefault(e.PatientId) ?? new PatientFacts(), e.Data.Where(d => FactNames.All.Contains(d.Key)));
+        }
+
+        return ([.. facts.Select(f => (f.Key, f.Value))], refused);
     }
 
     /// <summary>Stratifies every patient on all cores; results in panel order.</summary>
