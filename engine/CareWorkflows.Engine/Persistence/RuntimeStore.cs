@@ -20,6 +20,11 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
+        if (db is SqliteCareflowDbContext)
+        {
+            // WAL, so readers never block the writer; it stays set in the database file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
     }
 
     /// <summary>Stores and applies events, in order, in one transaction.</summary>

@@ -4,12 +4,13 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace CareWorkflows.Engine.Persistence;
 
 /// <summary>
-/// Every SQLite connection: WAL so readers never block the writer, FULL sync so a commit survives power loss,
+/// Every SQLite connection: FULL sync so a commit survives power loss,
 /// and a busy timeout so the Quartz connections and ours wait for each other instead of failing.
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+    // journal_mode=WAL is a property of the file, set once when the schema is migrated; the rest are per connection.
+    private const string Pragmas = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
