@@ -7,7 +7,7 @@ namespace CareWorkflows.Tests.Integration;
 /// running; a new version serves new instances while running instances keep the version they started on.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class DefinitionReloadTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DefinitionReloadTests(ITestOutputHelper output) : CareflowProcessTest(output)
 {
     private const string Practice = "reload";
     private static readonly TimeSpan ReloadTimeout = TimeSpan.FromSeconds(20);
@@ -42,31 +42,11 @@ public sealed class DefinitionReloadTests(ITestOutputHelper output) : IAsyncLife
 
         """;
 
-    private readonly CareflowWorkspace _workspace = CareflowWorkspace.Create();
-    private readonly List<CareflowProcess> _processes = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var process in _processes)
-        {
-            if (process.Errors.Length > 0)
-            {
-                output.WriteLine($"careflow pid {process.Id} logged errors:\n{process.Errors}");
-            }
-
-            await process.DisposeAsync();
-        }
-
-        _workspace.Dispose();
-    }
-
     [Fact]
     public async Task EditWorkflow_InvalidThenVersion2_RefusedThenNewInstancesOnVersion2AndRunningKeepVersion1()
     {
         var careflow = await StartAsync();
-        var file = _workspace.WorkflowFile("tcm-fast.yaml");
+        var file = Workspace.WorkflowFile("tcm-fast.yaml");
         var original = await File.ReadAllTextAsync(file);
 
         // An instance started on version 1.
@@ -81,7 +61,7 @@ public sealed class DefinitionReloadTests(ITestOutputHelper output) : IAsyncLife
             ReloadTimeout,
             "GET /api/definitions reports the bad edit",
             d => d.Validation);
-        output.WriteLine(string.Join('\n', refused.LastEditProblems));
+        Output.WriteLine(string.Join('\n', refused.LastEditProblems));
         Assert.Contains(refused.LastEditProblems, p => p.Contains("tcm-fast.yaml", StringComparison.Ordinal) && p.Contains("fortnight", StringComparison.Ordinal));
         Assert.Equal(1, Assert.Single(refused.Workflows, w => w.Id == "tcm-fast").Version);
 
@@ -148,7 +128,7 @@ public sealed class DefinitionReloadTests(ITestOutputHelper output) : IAsyncLife
     public async Task Restart_AfterVersion2_Version1InstanceFinishesOnVersion1()
     {
         var careflow = await StartAsync();
-        var file = _workspace.WorkflowFile("tcm-fast.yaml");
+        var file = Workspace.WorkflowFile("tcm-fast.yaml");
         var original = await File.ReadAllTextAsync(file);
         var contact = Assert.Single((await careflow.Client.SubmitAsync(Practice, Discharge("rs-1", "pt-tcm"))).Results[0].TasksCreated);
 
@@ -171,7 +151,7 @@ public sealed class DefinitionReloadTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task Reload_Version2ChangesDecision_Version1InstanceDecidesWithItsOwnExpression()
     {
-        var file = _workspace.WorkflowFile("gate.yaml");
+        var file = Workspace.WorkflowFile("gate.yaml");
         await File.WriteAllTextAsync(file, GateVersion1);
         var careflow = await StartAsync();
         var review = Assert.Single((await careflow.Client.SubmitAsync(Practice, new EventPost { Id = "dc-1", Type = "care-plan.updated", Patient = "pt-gate" })).Results[0].TasksCreated);
@@ -204,10 +184,4 @@ public sealed class DefinitionReloadTests(ITestOutputHelper output) : IAsyncLife
         Data = new Dictionary<string, string> { ["setting"] = "inpatient", ["disposition"] = "home" },
     };
 
-    private async Task<CareflowProcess> StartAsync()
-    {
-        var process = await CareflowProcess.StartAsync(_workspace, sweepSeconds: 0.2);
-        _processes.Add(process);
-        return process;
-    }
 }

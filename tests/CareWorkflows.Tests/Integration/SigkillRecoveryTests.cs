@@ -14,32 +14,12 @@ namespace CareWorkflows.Tests.Integration;
 /// instance.started rows, so they do not depend on how the engine spells its ids.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class SigkillRecoveryTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SigkillRecoveryTests(ITestOutputHelper output) : CareflowProcessTest(output)
 {
     private const string Practice = "crash";
     private const int PatientCount = 200;
     private const int BatchSize = 100;
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
-
-    private readonly CareflowWorkspace _workspace = CareflowWorkspace.Create();
-    private readonly List<CareflowProcess> _processes = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var process in _processes)
-        {
-            if (process.Errors.Length > 0)
-            {
-                output.WriteLine($"careflow pid {process.Id} logged errors:\n{process.Errors}");
-            }
-
-            await process.DisposeAsync();
-        }
-
-        _workspace.Dispose();
-    }
 
     [Fact]
     public async Task PostEvents_SigkillWhileBatchInFlightThenRepost_EveryTaskAndReminderExactlyOnce()
@@ -53,7 +33,7 @@ public sealed class SigkillRecoveryTests(ITestOutputHelper output) : IAsyncLifet
 
         var clock = Stopwatch.StartNew();
         var careflow = await StartAsync();
-        output.WriteLine($"started in {clock.Elapsed.TotalSeconds:0.0} s");
+        Output.WriteLine($"started in {clock.Elapsed.TotalSeconds:0.0} s");
 
         var acknowledged = new bool[batches.Count];
         var killAt = batches.Count / 2;
@@ -89,11 +69,11 @@ public sealed class SigkillRecoveryTests(ITestOutputHelper output) : IAsyncLifet
             // As above.
         }
 
-        output.WriteLine($"killed {killDelay.TotalMilliseconds:0} ms into batch {killAt} at {clock.Elapsed.TotalSeconds:0.0} s; "
+        Output.WriteLine($"killed {killDelay.TotalMilliseconds:0} ms into batch {killAt} at {clock.Elapsed.TotalSeconds:0.0} s; "
             + $"batch latencies {string.Join(", ", latencies.Select(l => l.ToString("0", CultureInfo.InvariantCulture)))} ms; in-flight batch acknowledged: {acknowledged[killAt]}");
 
         careflow = await StartAsync();
-        output.WriteLine($"restarted at {clock.Elapsed.TotalSeconds:0.0} s");
+        Output.WriteLine($"restarted at {clock.Elapsed.TotalSeconds:0.0} s");
         for (var i = killAt; i < batches.Count; i++)
         {
             if (acknowledged[i])
@@ -105,7 +85,7 @@ public sealed class SigkillRecoveryTests(ITestOutputHelper output) : IAsyncLifet
             if (i == killAt)
             {
                 // One transaction per post: the batch the kill interrupted was applied whole or not at all.
-                output.WriteLine($"reposted batch {i}: {answer.Applied} applied, {answer.Duplicates} duplicates");
+                Output.WriteLine($"reposted batch {i}: {answer.Applied} applied, {answer.Duplicates} duplicates");
                 Assert.True(answer.Duplicates is 0 or BatchSize, $"the interrupted batch was half applied: {answer.Applied} applied, {answer.Duplicates} duplicates");
             }
             else
@@ -116,16 +96,16 @@ public sealed class SigkillRecoveryTests(ITestOutputHelper output) : IAsyncLifet
             acknowledged[i] = true;
         }
 
-        output.WriteLine($"all batches acknowledged at {clock.Elapsed.TotalSeconds:0.0} s");
+        Output.WriteLine($"all batches acknowledged at {clock.Elapsed.TotalSeconds:0.0} s");
 
         // Timers (overdue contacts, reminders due during the outage) fire on the sweeper: wait for their effects.
-        var database = new CareflowDatabase(_workspace.Database);
+        var database = new CareflowDatabase(Workspace.Database);
         await CareflowApi.PollAsync(
             async () => (Reminders: await database.CountAsync("SELECT COUNT(*) FROM reminders"), Escalations: await database.CountAsync("SELECT COUNT(*) FROM tasks WHERE Kind = 'escalation'")),
             counts => counts.Reminders >= PatientCount * PatientPlan.RemindersPerPatient && counts.Escalations >= PatientCount,
             SettleTimeout,
             "every reminder sent and every overdue contact escalated");
-        output.WriteLine($"settled at {clock.Elapsed.TotalSeconds:0.0} s");
+        Output.WriteLine($"settled at {clock.Elapsed.TotalSeconds:0.0} s");
 
         var expected = patients.SelectMany(p => p.Instances).ToDictionary(i => i.StartEvent, StringComparer.Ordinal);
         await AssertInboxAsync(database, events);
@@ -140,15 +120,9 @@ public sealed class SigkillRecoveryTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(tasks.Count, tasks.Select(t => t.Id).Distinct().Count());
         using var failed = await careflow.Client.GetAsync(new Uri($"api/practices/{Practice}/inbox/failed", UriKind.Relative));
         Assert.Equal("[]", await failed.Content.ReadAsStringAsync());
-        output.WriteLine($"done at {clock.Elapsed.TotalSeconds:0.0} s");
+        Output.WriteLine($"done at {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
-    private async Task<CareflowProcess> StartAsync()
-    {
-        var process = await CareflowProcess.StartAsync(_workspace, sweepSeconds: 0.2);
-        _processes.Add(process);
-        return process;
-    }
 
     private static async Task AssertInboxAsync(CareflowDatabase database, List<EventPost> events)
     {

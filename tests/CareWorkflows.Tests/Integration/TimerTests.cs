@@ -7,31 +7,11 @@ namespace CareWorkflows.Tests.Integration;
 /// one minute after the discharge; a discharge posted with <c>at</c> 56 s in the past is due 4 s after posting.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class TimerTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class TimerTests(ITestOutputHelper output) : CareflowProcessTest(output)
 {
     private const string Practice = "timers";
     private static readonly TimeSpan DueAfterPost = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan FireTimeout = TimeSpan.FromSeconds(30);
-
-    private readonly CareflowWorkspace _workspace = CareflowWorkspace.Create();
-    private readonly List<CareflowProcess> _processes = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var process in _processes)
-        {
-            if (process.Errors.Length > 0)
-            {
-                output.WriteLine($"careflow pid {process.Id} logged errors:\n{process.Errors}");
-            }
-
-            await process.DisposeAsync();
-        }
-
-        _workspace.Dispose();
-    }
 
     [Fact]
     public async Task DueDate_Passes_TaskOverdueAndEscalationCreatedOnce()
@@ -65,7 +45,7 @@ public sealed class TimerTests(ITestOutputHelper output) : IAsyncLifetime
 
         // The sweeper keeps running every 0.2 s: nothing fires a second time.
         await CareflowApi.HoldsForAsync(() => AssertFiredOnceAsync(careflow, "pt-due"), TimeSpan.FromSeconds(3));
-        await AssertFiredNotBeforeDueAsync(new CareflowDatabase(_workspace.Database));
+        await AssertFiredNotBeforeDueAsync(new CareflowDatabase(Workspace.Database));
     }
 
     [Fact]
@@ -87,7 +67,7 @@ public sealed class TimerTests(ITestOutputHelper output) : IAsyncLifetime
         careflow.Kill();
         var killedAt = CareflowApi.Now;
 
-        var database = new CareflowDatabase(_workspace.Database);
+        var database = new CareflowDatabase(Workspace.Database);
         var timers = await database.RowsAsync("SELECT Id, Status FROM timers ORDER BY Id");
         Assert.True(killedAt < dueAt, $"the process was killed only {killedAt - dueAt} after the due; the test machine is too slow for this test");
         Assert.Equal(2, timers.Count);
@@ -102,7 +82,7 @@ public sealed class TimerTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         careflow = await StartAsync();
-        output.WriteLine($"restarted {(CareflowApi.Now - dueAt).TotalSeconds:0.0} s after the due");
+        Output.WriteLine($"restarted {(CareflowApi.Now - dueAt).TotalSeconds:0.0} s after the due");
         await CareflowApi.PollAsync(
             () => careflow.Client.TasksAsync(Practice, "status=all&patient=pt-misfire"),
             all => all.Any(t => t.StepId == "contact" && t.Overdue) && all.Any(t => t.Kind == "escalation") && all.Any(t => t.StepId == "confirm"),
@@ -158,10 +138,4 @@ public sealed class TimerTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Single(timeline, e => e.Type == "escalation.created");
     }
 
-    private async Task<CareflowProcess> StartAsync()
-    {
-        var process = await CareflowProcess.StartAsync(_workspace, sweepSeconds: 0.2);
-        _processes.Add(process);
-        return process;
-    }
 }
