@@ -26,32 +26,9 @@ internal static class PracticeReader
             file.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt("practice"), $"the practice id '{id}' differs from its folder '{folderId}'. Make them the same.");
         }
 
-        var zoneName = map.Text("timezone", required: true, example: "America/Chicago");
-        TimeZoneInfo? zone = null;
-        if (zoneName is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(zoneName, out zone))
-        {
-            file.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt("timezone"), $"unknown time zone '{zoneName}'. Use an IANA name such as America/Chicago or America/New_York.");
-        }
-
-        var holidays = new List<DateOnly>();
-        foreach (var (text, at) in map.TextList("holidays"))
-        {
-            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-            {
-                holidays.Add(day);
-            }
-            else
-            {
-                file.Diagnostics.Add(ErrorCodes.InvalidValue, at, $"'{text}' is not a date. Write holidays as YYYY-MM-DD, e.g. 2026-12-25.");
-            }
-        }
-
-        var opens = Time(map, "opens", new TimeOnly(8, 0));
-        var closes = Time(map, "closes", new TimeOnly(17, 0));
-        if (closes <= opens)
-        {
-            file.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt("closes"), $"the practice closes ({closes:HH\\:mm}) before it opens ({opens:HH\\:mm}). Fix 'opens' or 'closes'.");
-        }
+        var zone = Zone(map, required: true);
+        var holidays = Holidays(map);
+        var (opens, closes) = Hours(map);
 
         if (file.Diagnostics.Errors.Count > errorsBefore || id is null || zone is null)
         {
@@ -64,6 +41,56 @@ internal static class PracticeReader
             Phone = map.Text("phone"),
             Languages = languages.Count > 0 ? languages : ["en"],
         };
+    }
+
+    /// <summary>The practice's time zone from 'timezone' (UTC when optional and absent); null with the problem reported.</summary>
+    public static TimeZoneInfo? Zone(MappingReader map, bool required)
+    {
+        var zoneName = map.Text("timezone", required, example: "America/Chicago") ?? (required ? null : "UTC");
+        if (zoneName is null)
+        {
+            return null;
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(zoneName, out var zone))
+        {
+            map.File.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt("timezone"), $"unknown time zone '{zoneName}'. Use an IANA name such as America/Chicago or America/New_York.");
+        }
+
+        return zone;
+    }
+
+    /// <summary>The 'holidays' list as dates; each bad date reported where it is written.</summary>
+    public static List<DateOnly> Holidays(MappingReader map)
+    {
+        var holidays = new List<DateOnly>();
+        foreach (var (text, at) in map.TextList("holidays"))
+        {
+            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                holidays.Add(day);
+            }
+            else
+            {
+                map.File.Diagnostics.Add(ErrorCodes.InvalidValue, at, $"'{text}' is not a date. Write holidays as YYYY-MM-DD, e.g. 2026-12-25.");
+            }
+        }
+
+        return holidays;
+    }
+
+    /// <summary>Working hours from 'opens' and 'closes' (08:00–17:00 when absent); closing before opening is reported.</summary>
+    public static (TimeOnly Opens, TimeOnly Closes) Hours(MappingReader map)
+    {
+        var opens = Time(map, "opens", new TimeOnly(8, 0));
+        var closes = Time(map, "closes", new TimeOnly(17, 0));
+        if (closes > opens)
+        {
+            return (opens, closes);
+        }
+
+        map.File.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt("closes"), $"the practice closes ({closes:HH\\:mm}) before it opens ({opens:HH\\:mm}). Fix 'opens' or 'closes'.");
+        return (new TimeOnly(8, 0), new TimeOnly(17, 0));
     }
 
     private static TimeOnly Time(MappingReader map, string key, TimeOnly fallback)

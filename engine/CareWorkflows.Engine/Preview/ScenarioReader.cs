@@ -100,28 +100,10 @@ public static class ScenarioReader
 
         var practice = new MappingReader(node, file, "the practice", PracticeKeys);
         var id = practice.Id("id", example: "p1");
-        var zoneName = practice.Text("timezone") ?? "UTC";
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(zoneName, out var zone))
-        {
-            file.Diagnostics.Add(ErrorCodes.InvalidValue, practice.ValueAt("timezone"), $"unknown time zone '{zoneName}'. Use an IANA name such as America/Chicago.");
-            return null;
-        }
-
-        var holidays = new List<DateOnly>();
-        foreach (var (text, at) in practice.TextList("holidays"))
-        {
-            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-            {
-                holidays.Add(day);
-            }
-            else
-            {
-                file.Diagnostics.Add(ErrorCodes.InvalidValue, at, $"'{text}' is not a date. Write holidays as YYYY-MM-DD.");
-            }
-        }
-
-        return id is null ? null : new PracticeSettings(id, practice.Text("name") ?? id, zone, holidays,
-            ParseTime(practice.Text("opens")) ?? new TimeOnly(8, 0), ParseTime(practice.Text("closes")) ?? new TimeOnly(17, 0));
+        var zone = PracticeReader.Zone(practice, required: false);
+        var holidays = PracticeReader.Holidays(practice);
+        var (opens, closes) = PracticeReader.Hours(practice);
+        return id is null || zone is null ? null : new PracticeSettings(id, practice.Text("name") ?? id, zone, holidays, opens, closes);
     }
 
     private static ScenarioPatient? ReadPatient(MappingReader patient)
@@ -231,6 +213,4 @@ public static class ScenarioReader
         return null;
     }
 
-    private static TimeOnly? ParseTime(string? text) =>
-        TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
 }
