@@ -27,14 +27,34 @@ internal sealed class BatchState
         _tasks = tasks;
     }
 
-    public static async Task<BatchState> LoadAsync(CareflowDbContext db, IEnumerable<InboxRow> rows, CancellationToken cancellationToken)
+    /// <summary>Loads the patients of <paramref name="rows"/>: from the cache when it has them, else with one query per table.</summary>
+    public static async Task<BatchState> LoadAsync(CareflowDbContext db, IEnumerable<InboxRow> rows, PatientStateCache cache, CancellationToken cancellationToken)
     {
         var patients = new Dictionary<(string, string), PatientRecord>();
         var instances = new Dictionary<(string, string), List<InstanceState>>();
         var tasks = new Dictionary<(string, string), List<CareTask>>();
         foreach (var practice in rows.GroupBy(r => r.PracticeId))
         {
-            var ids = practice.Select(r => r.PatientId).Distinct().ToList();
+            var ids = new List<string>();
+            foreach (var id in practice.Select(r => r.PatientId).Distinct())
+            {
+                if (cache.TryGet(practice.Key, id, out var cached))
+                {
+                    patients[(practice.Key, id)] = cached.Patient;
+                    instances[(practice.Key, id)] = [.. cached.Instances];
+                    tasks[(practice.Key, id)] = [.. cached.OpenTasks];
+                }
+                else
+                {
+                    ids.Add(id);
+                }
+            }
+
+            if (ids.Count == 0)
+            {
+                continue;
+            }
+
             foreach (var row in await db.Patients.AsNoTracking().Where(p => p.PracticeId == practice.Key && ids.Contains(p.PatientId)).ToListAsync(cancellationToken))
             {
                 patients[(row.PracticeId, row.PatientId)] = RowMapping.ToRecord(row);
@@ -62,6 +82,9 @@ internal sealed class BatchState
             _instances.GetValueOrDefault(key) ?? [],
             _tasks.GetValueOrDefault(key) ?? []);
     }
+
+    /// <summary>Every patient of the batch as the batch leaves them, for the cache once committed.</summary>
+    public IEnumerable<PatientState> States() => _patients.Keys.Select(key => StateOf(key.Item1, key.Item2));
 
     /// <summary>Keeps a patient's state after an event, and the rows it changed.</summary>
     public void Record(StepResult result, string eventId)

@@ -11,6 +11,16 @@ namespace CareWorkflows.Engine.Persistence;
 internal sealed class BatchWriter(DbConnection connection, DbTransaction transaction, Func<DateTimeOffset?, object> instant) : IDisposable
 {
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    private long _statements;
+
+    /// <summary>Raises the store generation for this batch and returns the new value.</summary>
+    public long NextGeneration()
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """UPDATE "store_generation" SET "Value" = "Value" + 1 WHERE "Id" = 1 RETURNING "Value" """;
+        return Convert.ToInt64(command.ExecuteScalar() ?? throw new InvalidOperationException("The store_generation row is missing; run the migrations (careflow serve does at start)."), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public void Inbox(InboxRow row) => Run(
         """
@@ -75,6 +85,7 @@ internal sealed class BatchWriter(DbConnection connection, DbTransaction transac
 
     public void Dispose()
     {
+        BatchMetrics.Wrote(_statements);
         foreach (var command in _commands.Values)
         {
             command.Dispose();
@@ -105,5 +116,6 @@ internal sealed class BatchWriter(DbConnection connection, DbTransaction transac
         }
 
         command.ExecuteNonQuery();
+        _statements++;
     }
 }

@@ -15,6 +15,7 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<ReminderRow> Reminders => Set<ReminderRow>();
     public DbSet<ListEntryRow> ListEntries => Set<ListEntryRow>();
     public DbSet<DefinitionVersionRow> DefinitionVersions => Set<DefinitionVersionRow>();
+    public DbSet<StoreGenerationRow> StoreGeneration => Set<StoreGenerationRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -72,6 +73,13 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("list_entries");
             e.HasKey(r => new { r.PracticeId, r.ListId, r.PatientId });
+        });
+        modelBuilder.Entity<StoreGenerationRow>(e =>
+        {
+            e.ToTable("store_generation");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.HasData(new StoreGenerationRow { Id = 1, Value = 0 });
         });
     }
 }

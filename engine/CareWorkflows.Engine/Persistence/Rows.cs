@@ -142,3 +142,13 @@ internal sealed class ListEntryRow
     public string? By { get; set; }
     public required string InstanceId { get; set; }
 }
+
+/// <summary>
+/// One row counting committed batches. Every batch raises it in its transaction, so a process that finds a value
+/// other than the one it wrote last knows another process wrote patients in between (see <see cref="PatientStateCache"/>).
+/// </summary>
+internal sealed class StoreGenerationRow
+{
+    public int Id { get; set; }
+    public long Value { get; set; }
+}

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CareWorkflows.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -13,7 +14,11 @@ namespace CareWorkflows.Engine.Persistence;
 /// </summary>
 internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> contexts, WorkflowRuntime runtime, TimeProvider time, ILogger<RuntimeStore> logger) : IDisposable
 {
+    /// <summary>How many patients' states are kept in memory between batches.</summary>
+    public const int CachedPatients = 50_000;
+
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly PatientStateCache _cache = new(CachedPatients);
 
     /// <summary>Creates or upgrades the schema.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
@@ -31,9 +36,11 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
     public async Task<IReadOnlyList<SubmissionResult>> SubmitAsync(IReadOnlyList<WorkflowEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
+        var lap = Stopwatch.GetTimestamp();
         await _writer.WaitAsync(cancellationToken);
         try
         {
+            lap = BatchMetrics.Lap("wait", lap);
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             // A known id is a duplicate, unless applying it failed before: then a resend is the retry.
@@ -61,14 +68,24 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
                 results[key] = new SubmissionResult(e.EventId, SubmissionStatus.Applied, null, []);
             }
 
-            var applied = await ApplyAsync(db, fresh, cancellationToken);
+            lap = BatchMetrics.Lap("dedupe", lap);
+            var applied = await ApplyAsync(db, fresh, lap, cancellationToken);
             foreach (var row in fresh)
             {
-                results[(row.PracticeId, row.EventId)] = applied[row.EventId];
+                results[(row.PracticeId, row.EventId)] = applied.Results[row.EventId];
             }
 
+            lap = Stopwatch.GetTimestamp();
             await transaction.CommitAsync(cancellationToken);
+            _cache.Committed(applied.Generation, applied.Batch.States());
+            BatchMetrics.Lap("commit", lap);
             return [.. events.Select(e => (e.PracticeId, e.EventId)).Distinct().Select(key => results[key])];
+        }
+        catch
+        {
+            // Rolled back: what the cache holds may be ahead of the store.
+            _cache.Clear();
+            throw;
         }
         finally
         {
@@ -105,7 +122,7 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
             var ids = rows.Select(r => r.EventId).ToList();
             var known = (await db.Inbox.AsNoTracking().Where(r => ids.Contains(r.EventId)).Select(r => r.EventId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
             rows = [.. rows.Where(r => !known.Contains(r.EventId))];
-            await ApplyAsync(db, rows, cancellationToken, writer =>
+            var applied = await ApplyAsync(db, rows, Stopwatch.GetTimestamp(), cancellationToken, writer =>
             {
                 foreach (var timer in due)
                 {
@@ -113,8 +130,14 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
                 }
             });
             await transaction.CommitAsync(cancellationToken);
+            _cache.Committed(applied.Generation, applied.Batch.States());
             LogTimersFired(logger, due.Count, now - due[0].DueAt);
             return due.Count;
+        }
+        catch
+        {
+            _cache.Clear();
+            throw;
         }
         finally
         {
@@ -137,6 +160,7 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
 
             row.Assignee = assignee;
             await db.SaveChangesAsync(cancellationToken);
+            _cache.Forget(practiceId, row.PatientId);
             return true;
         }
         finally
@@ -167,10 +191,14 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
     };
 
     /// <summary>Applies inbox rows patient by patient, in order, tracking every row to write.</summary>
-    private async Task<Dictionary<string, SubmissionResult>> ApplyAsync(CareflowDbContext db, List<InboxRow> rows, CancellationToken cancellationToken, Action<BatchWriter>? alsoWrite = null)
+    private async Task<AppliedBatch> ApplyAsync(CareflowDbContext db, List<InboxRow> rows, long lap, CancellationToken cancellationToken, Action<BatchWriter>? alsoWrite = null)
     {
         var results = new Dictionary<string, SubmissionResult>(StringComparer.Ordinal);
-        var batch = await BatchState.LoadAsync(db, rows, cancellationToken);
+        using var writer = new BatchWriter(db.Database.GetDbConnection(), db.Database.CurrentTransaction!.GetDbTransaction(), Instant(db));
+        var generation = writer.NextGeneration();
+        _cache.Check(generation);
+        var batch = await BatchState.LoadAsync(db, rows, _cache, cancellationToken);
+        lap = BatchMetrics.Lap("load", lap);
         var now = time.GetUtcNow();
         foreach (var group in rows.GroupBy(r => (r.PracticeId, r.PatientId)))
         {
@@ -202,7 +230,7 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
             }
         }
 
-        using var writer = new BatchWriter(db.Database.GetDbConnection(), db.Database.CurrentTransaction!.GetDbTransaction(), Instant(db));
+        lap = BatchMetrics.Lap("apply", lap);
         foreach (var row in rows)
         {
             writer.Inbox(row);
@@ -210,7 +238,8 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
 
         batch.Write(writer, now);
         alsoWrite?.Invoke(writer);
-        return results;
+        BatchMetrics.Lap("write", lap);
+        return new AppliedBatch(results, batch, generation);
     }
 
     // SQLite keeps instants as UTC milliseconds (SqliteCareflowDbContext); other providers take them as they are.
@@ -218,6 +247,8 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
         db is SqliteCareflowDbContext
             ? value => value is { } v ? v.ToUnixTimeMilliseconds() : DBNull.Value
             : value => value is { } v ? v : DBNull.Value;
+
+    private sealed record AppliedBatch(Dictionary<string, SubmissionResult> Results, BatchState Batch, long Generation);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fired {Count} timers, the oldest {Lateness} late")]
     private static partial void LogTimersFired(ILogger logger, int count, TimeSpan lateness);

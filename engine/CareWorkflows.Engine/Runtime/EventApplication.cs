@@ -227,9 +227,15 @@ internal sealed class EventApplication(RunContext run)
         }
     }
 
+    /// <summary>
+    /// An instance remembers an event its waits wait for, or one that moves an anchor it reads: the discharge date
+    /// (rule inputs) or one its reminders are timed from. Rewriting every running instance for every appointment
+    /// was most of the write cost of a batch.
+    /// </summary>
     private bool Cares(WorkflowDefinition workflow, string eventType) =>
         workflow.Steps.Any(step => step is WaitStep wait && wait.For.Contains(eventType))
-        || run.Current.Catalog.Anchors.Values.Any(anchor => anchor.Event == eventType);
+        || run.Current.Catalog.Anchors.Values.Any(anchor => anchor.Event == eventType
+            && (anchor.Id == RunContext.DischargeAnchor || workflow.Steps.Any(step => step is ReminderStep { Time.Anchor: var used } && used == anchor.Id)));
 
     private InstanceState Remember(InstanceState instance, WorkflowEvent e)
     {

@@ -28,6 +28,9 @@ internal sealed class RunContext(DefinitionHistory history, PatientWork work, Wo
         ?? throw new InvalidOperationException(
             $"Instance {instance.Id} runs workflow '{instance.WorkflowId}' version {instance.Version}, which is not loaded. Restore that version's file or end the instance.");
 
+    /// <summary>The anchor rule inputs read (business days since discharge), whatever the workflow's steps name.</summary>
+    public const string DischargeAnchor = "discharge.date";
+
     public RuleInputs Inputs(InstanceState? instance, string program = "") => new(
         Work.Patient.Facts,
         EventFacts(instance),
@@ -40,7 +43,7 @@ internal sealed class RunContext(DefinitionHistory history, PatientWork work, Wo
             LastOutcome = instance?.LastOutcome ?? "",
             DaysSinceEnrollment = Work.Patient.EnrolledAt is { } enrolled ? (int)(At - enrolled).TotalDays : -1,
             EdVisitsSinceEnrollment = Work.Patient.EdVisitsSinceEnrollment,
-            BusinessDaysSinceDischarge = instance?.Anchors.TryGetValue("discharge.date", out var discharged) == true
+            BusinessDaysSinceDischarge = instance?.Anchors.TryGetValue(DischargeAnchor, out var discharged) == true
                 ? Calendar.BusinessDaysBetween(discharged, At) : -1,
         });
 

@@ -48,6 +48,11 @@ internal static class EventsBench
         report.Add("tasks_created", "tasks committed (1-client pass)", single.Tasks);
         report.Add("concurrent_tasks_created", $"tasks committed ({settings.Clients}-client pass)", several.Tasks);
         report.Add("rows_per_event", "rows stored per event (net)", single.RowsWritten / (double)events.Count);
+        report.Add("statements_per_event", "SQL statements written per event", single.Statements / (double)events.Count);
+        foreach (var (phase, median) in single.PhaseMedians)
+        {
+            report.Add($"{phase}_ms", $"  of a batch, 1 client: {phase} (median ms)", median);
+        }
         report.Note("Each figure is from one run. The bench client runs in the host's process and shares its cores.");
         report.Note($"The floor inserts the same {events.Count:N0} events as rows of one inbox-shaped table (WAL, synchronous=FULL, {settings.Batch} rows a transaction).");
         report.Note("Both passes start on an empty database; warm-up batches of other patients go first and are not counted.");
@@ -71,10 +76,13 @@ internal static class EventsBench
     private static async Task<PassResult> PassAsync(BenchSettings settings, string name, List<byte[]> batches, List<byte[]> warmUp, int clients, CancellationToken cancellationToken)
     {
         await using var host = await BenchHost.StartAsync(settings.WorkflowsDirectory, settings.RulesDirectory, Path.Join(settings.Root, name), cancellationToken);
+        using var phases = new PhaseRecorder();
         foreach (var body in warmUp)
         {
             await host.PostAsync(body, cancellationToken);
         }
+
+        phases.Clear();
 
         var outcomes = new PostOutcome[batches.Count];
         var next = -1;
@@ -87,6 +95,8 @@ internal static class EventsBench
             }
         }, cancellationToken)));
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var medians = phases.Medians();
+        var statements = phases.Statements;
 
         var latencies = outcomes.Select(o => o.Milliseconds).Order().ToList();
         await using var db = await host.Contexts.CreateDbContextAsync(cancellationToken);
@@ -108,8 +118,11 @@ internal static class EventsBench
             outcomes.Sum(o => o.Failed),
             outcomes.Sum(o => o.Duplicates),
             tasks,
-            rows);
+            rows,
+            statements,
+            medians);
     }
 
-    private sealed record PassResult(string Name, double EventsPerSecond, double P50, double P99, int Applied, int Failed, int Duplicates, int Tasks, int RowsWritten);
+    private sealed record PassResult(string Name, double EventsPerSecond, double P50, double P99, int Applied, int Failed, int Duplicates, int Tasks, int RowsWritten, long Statements,
+        IReadOnlyList<(string Phase, double Median)> PhaseMedians);
 }

@@ -16,19 +16,26 @@ internal sealed class InteropStore : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly string _folder;
 
-    private InteropStore(ServiceProvider services, string folder)
+    private readonly bool _ownsFolder;
+
+    private InteropStore(ServiceProvider services, string folder, bool ownsFolder)
     {
         _services = services;
         _folder = folder;
+        _ownsFolder = ownsFolder;
     }
+
+    /// <summary>The data folder holding careflow.db.</summary>
+    public string Folder => _folder;
 
     public RuntimeStore Store => _services.GetRequiredService<RuntimeStore>();
 
     public CareQueries Queries => _services.GetRequiredService<CareQueries>();
 
-    public static async Task<InteropStore> CreateAsync(DateTimeOffset now)
+    /// <summary>A store on a new temporary database, or, with <paramref name="sharedFolder"/>, a second store (as another process would be) on an existing one.</summary>
+    public static async Task<InteropStore> CreateAsync(DateTimeOffset now, string? sharedFolder = null)
     {
-        var folder = Path.Join(Path.GetTempPath(), "careflow-interop-" + Guid.NewGuid().ToString("N")[..12]);
+        var folder = sharedFolder ?? Path.Join(Path.GetTempPath(), "careflow-interop-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
         var definitions = DefinitionLoader.LoadOrThrow(RepositoryPaths.Workflows, RepositoryPaths.Rules);
         var services = new ServiceCollection()
@@ -37,7 +44,7 @@ internal sealed class InteropStore : IAsyncDisposable
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddCareflowSqlite(PersistenceSetup.SqliteConnectionString(Path.Join(folder, "careflow.db")))
             .BuildServiceProvider();
-        var store = new InteropStore(services, folder);
+        var store = new InteropStore(services, folder, ownsFolder: sharedFolder is null);
         await store.Store.MigrateAsync(CancellationToken.None);
         return store;
     }
@@ -48,6 +55,11 @@ internal sealed class InteropStore : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
+        if (!_ownsFolder)
+        {
+            return;
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {

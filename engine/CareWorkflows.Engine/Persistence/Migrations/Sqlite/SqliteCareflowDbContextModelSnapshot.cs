@@ -251,6 +251,26 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.ToTable("reminders", (string)null);
                 });
 
+            modelBuilder.Entity("CareWorkflows.Engine.Persistence.StoreGenerationRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("store_generation", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Value = 0L
+                        });
+                });
+
             modelBuilder.Entity("CareWorkflows.Engine.Persistence.TaskRow", b =>
                 {
                     b.Property<string>("Id")
