@@ -8,6 +8,8 @@ var root = new RootCommand("careflow — runs YAML-defined care-management workf
     DiagramCommand.Create(),
     SimulateCommand.Create(),
     ImportCommand.Create(),
+    DefinitionsCommand.Create(),
+    ReportCommand.Create(),
     StratifyCommand.Create(),
     CareWorkflows.Host.Bench.BenchCommand.Create(),
 };

@@ -71,6 +71,7 @@ internal static class OverlayReader
         }
 
         var locked = standard.Definition.Locked.ToHashSet(StringComparer.Ordinal);
+        var changes = new List<OverlayChange>();
         var merged = new YamlMappingNode();
         foreach (var (key, value) in standard.Root.Children)
         {
@@ -81,6 +82,7 @@ internal static class OverlayReader
         {
             if (CheckNotLocked(key, map.KeyAt(key), locked, overlay, extends))
             {
+                changes.Add(new OverlayChange(key, Text(Value(standard.Root, key)), Text(map.Node(key))!));
                 merged.Children.Remove(new YamlScalarNode(key));
                 merged.Add(Adopt(map.KeyNode(key)!, overlay), Adopt(map.Node(key)!, overlay));
             }
@@ -88,7 +90,7 @@ internal static class OverlayReader
 
         if (map.Sequence("steps") is { } overlaySteps)
         {
-            merged.Children[new YamlScalarNode("steps")] = MergeSteps(standard, overlaySteps, overlay, locked);
+            merged.Children[new YamlScalarNode("steps")] = MergeSteps(standard, overlaySteps, overlay, locked, changes);
         }
 
         if (overlay.Diagnostics.Errors.Count > errorsBefore)
@@ -106,10 +108,10 @@ internal static class OverlayReader
         var reader = new WorkflowReader(catalog, mergedFile, ruleNames);
         var workflow = reader.Read(merged, practice);
         conditions.AddRange(reader.Conditions);
-        return workflow is null ? null : workflow with { At = map.At };
+        return workflow is null ? null : workflow with { At = map.At, OverlayChanges = changes };
     }
 
-    private static YamlSequenceNode MergeSteps(LoadedWorkflow standard, YamlSequenceNode overlaySteps, SourceFile overlay, HashSet<string> locked)
+    private static YamlSequenceNode MergeSteps(LoadedWorkflow standard, YamlSequenceNode overlaySteps, SourceFile overlay, HashSet<string> locked, List<OverlayChange> changed)
     {
         var changes = new Dictionary<string, MappingReader>(StringComparer.Ordinal);
         foreach (var node in overlaySteps.Children)
@@ -158,6 +160,7 @@ internal static class OverlayReader
             {
                 if (CheckNotLocked($"steps.{id}.{field}", change.KeyAt(field), locked, overlay, standard.Definition.Id))
                 {
+                    changed.Add(new OverlayChange($"steps.{id}.{field}", Text(Value(stepNode, field)), Text(change.Node(field))!));
                     mergedStep.Children.Remove(new YamlScalarNode(field));
                     mergedStep.Add(Adopt(change.KeyNode(field)!, overlay), Adopt(change.Node(field)!, overlay));
                 }
@@ -181,6 +184,19 @@ internal static class OverlayReader
             $"'{path}' is locked by the standard workflow '{workflow}': the PO fixes it for every practice. Remove this change, or ask the PO to unlock it.");
         return false;
     }
+
+    private static YamlNode? Value(YamlMappingNode mapping, string key) =>
+        mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    /// <summary>A value as a quality lead would write it on one line: <c>2 business days</c>, <c>[a, b]</c>, <c>{reached: end}</c>.</summary>
+    private static string? Text(YamlNode? node) => node switch
+    {
+        null => null,
+        YamlScalarNode scalar => scalar.Value,
+        YamlSequenceNode sequence => $"[{string.Join(", ", sequence.Children.Select(Text))}]",
+        YamlMappingNode mapping => $"{{{string.Join(", ", mapping.Children.Select(e => $"{Text(e.Key)}: {Text(e.Value)}"))}}}",
+        _ => node.ToString(),
+    };
 
     private static YamlNode Adopt(YamlNode node, SourceFile overlay)
     {

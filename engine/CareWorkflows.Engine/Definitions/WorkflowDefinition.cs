@@ -63,6 +63,9 @@ public sealed record WorkflowDefinition
     /// <summary>The practice this version belongs to, for a practice overlay; null for the standard.</summary>
     public string? Practice { get; init; }
 
+    /// <summary>For a practice overlay: the fields it changes from the standard, in the order written.</summary>
+    public IReadOnlyList<OverlayChange> OverlayChanges { get; init; } = [];
+
     /// <summary>Where the workflow was defined.</summary>
     public required SourceLocation At { get; init; }
 
@@ -118,4 +121,11 @@ public sealed record Routing(StepRef? Always, IReadOnlyDictionary<string, StepRe
 
     /// <summary>Every step reference written.</summary>
     public IEnumerable<StepRef> Targets => Always is null ? ByOutcome.Values : ByOutcome.Values.Append(Always);
+}
+
+/// <summary>One field a practice overlay changes: its path (<c>title</c>, <c>steps.contact.due</c>) and both values as written.</summary>
+public sealed record OverlayChange(string Field, string? Standard, string Overlay)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Field}: {Standard ?? "(not set)"} -> {Overlay}";
 }

@@ -1,7 +1,10 @@
+using CareWorkflows.Engine.Conformance;
 using CareWorkflows.Engine.Diagrams;
 using CareWorkflows.Engine.Persistence;
+using CareWorkflows.Engine.Publishing;
 using CareWorkflows.Engine.Runtime;
 using CareWorkflows.Host.Hosting;
+using CareWorkflows.Host.Reports;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareWorkflows.Host.Api;
@@ -42,8 +45,81 @@ internal static class DefinitionsApi
                 ? TypedResults.Text(MermaidDiagram.Render(workflow), "text/vnd.mermaid")
                 : TypedResults.NotFound($"There is no workflow '{id}'."))
             .WithName("DefinitionDiagram");
+
+        api.MapGet("/definitions/{id}/versions", async (string id, string? practice, DefinitionHistory history, DefinitionPublisher publisher, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await publisher.HistoryAsync(id, practice, history.Current.Workflows.FirstOrDefault(w => w.Id == id && w.Practice == practice)?.Version, cancellationToken)))
+            .WithName("DefinitionVersions")
+            .WithSummary("A workflow's versions (or a practice overlay's, with ?practice=): when each was first run or published, by whom, the change note, and how many instances run on it.");
+
+        api.MapPost("/definitions/{id}/versions", PublishAsync)
+            .Accepts<string>("application/yaml", "text/yaml", "text/plain")
+            .WithName("PublishDefinition")
+            .WithSummary("Publish an edited definition (the YAML file as the request body) with ?note=, checked exactly as 'careflow validate' would; a standard must raise its version. Nothing is written when a check fails.");
+
+        api.MapPost("/definitions/{id}/rollback", RollbackAsync)
+            .WithName("RollbackDefinition")
+            .WithSummary("Publish an earlier version's text again as a new, higher version. Running instances keep the version they started on.");
+
+        api.MapGet("/reports/conformance", async (string? practice, string? format, DefinitionHistory history, ConformanceReport report, CancellationToken cancellationToken) =>
+        {
+            var rows = await report.BuildAsync(history.Current, practice, cancellationToken);
+            return format == "csv" ? Results.Text(ConformanceOutput.Csv(rows), "text/csv") : Results.Text(ConformanceOutput.Json(rows), "application/json");
+        })
+            .WithName("ConformanceReport")
+            .WithSummary("Per practice: which standard workflows it runs (standard or overlay), at which version, the fields its overlay changes, and the instances still on older versions. ?format=csv for a spreadsheet. No patient data.");
         return api;
     }
+
+    /// <summary>The largest definition accepted, as for files on disk.</summary>
+    private const int MaxDefinitionBytes = Engine.Definitions.YamlFile.MaxBytes;
+
+    private static async Task<Results<Ok<PublishedResponse>, ProblemHttpResult>> PublishAsync(
+        string id, string? note, string? practice, HttpContext context, ServeOptions options, DefinitionPublisher publisher, DefinitionWatcher watcher, CancellationToken cancellationToken)
+    {
+        if (context.Request.ContentLength > MaxDefinitionBytes)
+        {
+            return TypedResults.Problem($"The definition is {context.Request.ContentLength:N0} bytes; at most {MaxDefinitionBytes:N0} are accepted. Split it into several workflows.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var buffer = new char[MaxDefinitionBytes + 1];
+        using var reader = new StreamReader(context.Request.Body);
+        var length = await reader.ReadBlockAsync(buffer, cancellationToken);
+        if (length > MaxDefinitionBytes)
+        {
+            return TypedResults.Problem($"The definition is larger than {MaxDefinitionBytes:N0} bytes. Split it into several workflows.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var yaml = new string(buffer, 0, length);
+        var request = new PublishRequest(yaml, note ?? "", Caller(context)) { Practice = practice, Workflow = id };
+        return await Answer(await publisher.PublishAsync(options.WorkflowsDirectory, options.RulesDirectory, request, cancellationToken), watcher, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<PublishedResponse>, ProblemHttpResult>> RollbackAsync(
+        string id, RollbackRequest request, HttpContext context, ServeOptions options, DefinitionPublisher publisher, DefinitionWatcher watcher, CancellationToken cancellationToken) =>
+        await Answer(await publisher.RollbackAsync(options.WorkflowsDirectory, options.RulesDirectory, id, request.Practice, request.To, request.Note ?? "", Caller(context), cancellationToken), watcher, cancellationToken);
+
+    private static async Task<Results<Ok<PublishedResponse>, ProblemHttpResult>> Answer(PublishOutcome outcome, DefinitionWatcher watcher, CancellationToken cancellationToken)
+    {
+        if (!outcome.Published)
+        {
+            return TypedResults.Problem(
+                title: "The definition was not published; nothing was written.",
+                detail: string.Join("\n", outcome.Errors),
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                extensions: new Dictionary<string, object?> { ["problems"] = outcome.Errors.Select(e => new { code = e.Code, at = e.At.ToString(), message = e.Message }).ToList() });
+        }
+
+        await watcher.ReloadNowAsync(cancellationToken);
+        var workflow = outcome.Workflow!;
+        return TypedResults.Ok(new PublishedResponse(workflow.Id, workflow.Version, workflow.Practice, outcome.File!.Replace('\\', '/'), watcher.LastReload is { Errors.Count: 0 }));
+    }
+
+    // Until access control names the caller, the API records who published as "api".
+    private static string Caller(HttpContext context) => context.User.Identity?.Name ?? "api";
+
+    internal sealed record RollbackRequest(int To, string? Note, string? Practice);
+
+    internal sealed record PublishedResponse(string Workflow, int Version, string? Practice, string File, bool Active);
 
     internal sealed record HealthResponse(string Status, DateTimeOffset At, int Workflows, int OpenTasks, int PendingTimers, int RunningInstances);
 

@@ -16,6 +16,7 @@ internal sealed partial class DefinitionWatcher(ServeOptions options, Definition
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(500);
 
     private readonly SemaphoreSlim _changed = new(0);
+    private readonly SemaphoreSlim _reloading = new(1, 1);
 
     public ReloadState? LastReload { get; private set; }
 
@@ -40,10 +41,27 @@ internal sealed partial class DefinitionWatcher(ServeOptions options, Definition
     public override void Dispose()
     {
         _changed.Dispose();
+        _reloading.Dispose();
         base.Dispose();
     }
 
+    /// <summary>Reloads now (after a publish through the API), so the answer reflects the active definitions.</summary>
+    public Task ReloadNowAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
+
     private async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        await _reloading.WaitAsync(cancellationToken);
+        try
+        {
+            await ReloadOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            _reloading.Release();
+        }
+    }
+
+    private async Task ReloadOnceAsync(CancellationToken cancellationToken)
     {
         var result = DefinitionLoader.Load(options.WorkflowsDirectory, options.RulesDirectory);
         if (result.Succeeded)

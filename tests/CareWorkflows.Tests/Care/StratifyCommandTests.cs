@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace CareWorkflows.Tests.Care;
 
 public sealed class StratifyCommandTests : IDisposable
@@ -49,20 +47,5 @@ public sealed class StratifyCommandTests : IDisposable
         Assert.DoesNotContain("Rivera", output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryPaths.Root };
-        start.ArgumentList.Add(Path.Join(AppContext.BaseDirectory, "careflow.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await errors);
-    }
+    private static Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args) => CareflowCli.RunAsync(RepositoryPaths.Root, args);
 }
