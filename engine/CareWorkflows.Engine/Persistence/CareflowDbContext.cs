@@ -15,6 +15,8 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<ReminderRow> Reminders => Set<ReminderRow>();
     public DbSet<ListEntryRow> ListEntries => Set<ListEntryRow>();
     public DbSet<DefinitionVersionRow> DefinitionVersions => Set<DefinitionVersionRow>();
+    public DbSet<PatientIdentifierRow> PatientIdentifiers => Set<PatientIdentifierRow>();
+    public DbSet<RejectedMessageRow> RejectedMessages => Set<RejectedMessageRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -72,6 +74,18 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("list_entries");
             e.HasKey(r => new { r.PracticeId, r.ListId, r.PatientId });
+        });
+        modelBuilder.Entity<PatientIdentifierRow>(e =>
+        {
+            e.ToTable("patient_identifiers");
+            e.HasKey(r => new { r.PracticeId, r.System, r.Value });
+            e.HasIndex(r => new { r.PracticeId, r.PatientId });
+        });
+        modelBuilder.Entity<RejectedMessageRow>(e =>
+        {
+            e.ToTable("hl7_rejected");
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.PracticeId, r.Id });
         });
     }
 }

@@ -24,6 +24,8 @@ public static class PersistenceSetup
         services.AddSingleton<RuntimeStore>();
         services.AddSingleton<CareQueries>();
         services.AddSingleton<DefinitionVersionStore>();
+        services.AddSingleton<PatientIdentifierStore>();
+        services.AddSingleton<RejectedMessageStore>();
         return services;
     }
 
