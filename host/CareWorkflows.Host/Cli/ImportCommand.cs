@@ -136,7 +136,7 @@ internal static class ImportCommand
         }
 
         var applied = ApplySummary.Empty;
-        if (events.Count > 0)
+        if (events.Count > 0 || fhirResult?.Identifiers.Count > 0)
         {
             Directory.CreateDirectory(settings.Data.FullName);
             await using var services = BuildServices(settings, loaded.Definitions!, time);
@@ -150,6 +150,7 @@ internal static class ImportCommand
                 return 1;
             }
 
+            await services.GetRequiredService<PatientIdentifierStore>().SetAsync(settings.Practice, fhirResult?.Identifiers ?? [], cancellationToken);
             await WithProgressAsync(interactive, "applying events", events.Count, async advance =>
             {
                 var done = 0;

@@ -28,7 +28,7 @@ internal sealed partial class AdtFeed(
         AdtNotice notice;
         try
         {
-            notice = AdtMapping.Read(Er7Parser.Parse(raw), definitions.Current, now);
+            notice = AdtMapping.Read(Er7Parser.Parse(raw), [.. definitions.Current.Practices.Values], now);
         }
         catch (Hl7Exception ex)
         {
@@ -79,7 +79,7 @@ internal sealed partial class AdtFeed(
     private async Task<AdtAnswer> RefuseAsync(string raw, string source, Hl7Error error, CancellationToken cancellationToken, string? practiceId = null)
     {
         var header = Er7Parser.TryHeader(raw);
-        practiceId ??= header is { } h ? AdtMapping.PracticeOf(h.Header, definitions.Current) : null;
+        practiceId ??= header is { } h ? AdtMapping.PracticeOf(h.Header, [.. definitions.Current.Practices.Values]) : null;
         var controlId = header?.Header.Value(10) is { Length: > 0 and <= 200 } id ? id : null;
         await rejected.AddAsync(new RejectedMessageRow
         {

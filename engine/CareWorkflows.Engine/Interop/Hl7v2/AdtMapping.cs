@@ -16,13 +16,13 @@ internal static class AdtMapping
     private static readonly string[] ProcessingIds = ["P", "T", "D"];
 
     /// <summary>Reads the message; throws <see cref="Hl7Exception"/> with the first problem.</summary>
-    public static AdtNotice Read(Hl7Message message, DefinitionSet definitions, DateTimeOffset now)
+    public static AdtNotice Read(Hl7Message message, IReadOnlyCollection<PracticeSettings> practices, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(definitions);
+        ArgumentNullException.ThrowIfNull(practices);
         var msh = message.Header;
         var trigger = Header(msh);
-        var practice = Practice(msh, definitions);
+        var practice = Practice(msh, practices);
         var zone = practice.TimeZone;
 
         var evn = Required(message, "EVN", 2);
@@ -127,11 +127,11 @@ internal static class AdtMapping
     }
 
     /// <summary>The practice a message's header names, or null; for filing a message that was refused.</summary>
-    public static string? PracticeOf(Hl7Segment msh, DefinitionSet definitions)
+    public static string? PracticeOf(Hl7Segment msh, IReadOnlyCollection<PracticeSettings> practices)
     {
         try
         {
-            return Practice(msh, definitions).Id;
+            return Practice(msh, practices).Id;
         }
         catch (Hl7Exception)
         {
@@ -140,12 +140,12 @@ internal static class AdtMapping
     }
 
     /// <summary>The practice whose hl7.facilities names MSH-6 (namespace or universal id), else MSH-4.</summary>
-    private static PracticeSettings Practice(Hl7Segment msh, DefinitionSet definitions)
+    private static PracticeSettings Practice(Hl7Segment msh, IReadOnlyCollection<PracticeSettings> practices)
     {
         foreach (var field in new[] { 6, 4 })
         {
             var names = new[] { msh.Value(field), msh.Value(field, 2) }.Where(n => n.Length > 0).ToList();
-            var matches = definitions.Practices.Values.Where(p => p.Hl7Facilities.Any(f => names.Contains(f, StringComparer.OrdinalIgnoreCase))).ToList();
+            var matches = practices.Where(p => p.Hl7Facilities.Any(f => names.Contains(f, StringComparer.OrdinalIgnoreCase))).ToList();
             if (matches.Count == 1)
             {
                 return matches[0];

@@ -39,7 +39,7 @@ internal static partial class Er7Parser
             var id = parts[0];
             if (!SegmentId().IsMatch(id))
             {
-                throw new Hl7Exception(new Hl7Error(AckCode.Error, ErrorCondition.SegmentSequence, id.Length <= 3 ? id : "", i + 1,
+                throw new Hl7Exception(new Hl7Error(AckCode.Error, ErrorCondition.SegmentSequence, "", i + 1,
                     $"segment {i + 1} does not start with a segment id (three capitals or digits, e.g. PID, then '{delimiters.Field}'). Check that every segment ends with a carriage return and none is split across lines."));
             }
 

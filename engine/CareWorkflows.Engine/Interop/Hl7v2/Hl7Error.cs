@@ -78,7 +78,9 @@ internal sealed record Hl7Error(AckCode Ack, int Condition, string SegmentId, in
 
     /// <summary>The error on one line: <c>segment 3 (PID), PID-3: what is wrong.</c></summary>
     public override string ToString() =>
-        SegmentIndex > 0 ? $"segment {SegmentIndex} ({SegmentId}), {Location}: {Text}" : $"{Location}: {Text}";
+        SegmentIndex == 0 ? $"{Location}: {Text}"
+        : SegmentId.Length == 0 ? $"segment {SegmentIndex}: {Text}"
+        : $"segment {SegmentIndex} ({SegmentId}), {Location}: {Text}";
 
     /// <summary>A problem in a field of a segment.</summary>
     public static Hl7Error At(AckCode ack, int condition, Hl7Segment segment, int field, string text, int component = 0, int repetition = 0)
