@@ -136,7 +136,7 @@ internal static class ImportCommand
         }
 
         var applied = ApplySummary.Empty;
-        if (events.Count > 0 || fhirResult?.Identifiers.Count > 0)
+        if (events.Count > 0)
         {
             Directory.CreateDirectory(settings.Data.FullName);
             await using var services = BuildServices(settings, loaded.Definitions!, time);
@@ -150,7 +150,13 @@ internal static class ImportCommand
                 return 1;
             }
 
-            await services.GetRequiredService<PatientIdentifierStore>().SetAsync(settings.Practice, fhirResult?.Identifiers ?? [], cancellationToken);
+            var identifiers = services.GetRequiredService<PatientIdentifierStore>();
+            await identifiers.SetAsync(settings.Practice, fhirResult?.Identifiers ?? [], cancellationToken);
+            foreach (var practice in (csvResult?.Identifiers ?? []).GroupBy(i => i.PracticeId))
+            {
+                await identifiers.SetAsync(practice.Key, [.. practice.Select(i => i.Identifier)], cancellationToken);
+            }
+
             await WithProgressAsync(interactive, "applying events", events.Count, async advance =>
             {
                 var done = 0;
