@@ -98,8 +98,8 @@ internal sealed partial class AdtFeed(
         return new AdtAnswer(error.Ack, AckBuilder.Refuse(raw, error, time.GetUtcNow()), null, error);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "HL7 message {ControlId} for practice {PracticeId} became {EventType} {EventId} (duplicate: {Duplicate}); from {Source}")]
-    private static partial void LogAccepted(ILogger logger, string controlId, string practiceId, string eventId, string eventType, bool duplicate, string source);
+    [LoggerMessage(Level = LogLevel.Information, Message = "HL7 message {ControlId} for practice {PracticeId} became {EventType} {Event} (duplicate: {Duplicate}); from {Source}")]
+    private static partial void LogAccepted(ILogger logger, string controlId, string practiceId, string @event, string eventType, bool duplicate, string source);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "HL7 message {ControlId} for practice {PracticeId} answered {Ack} (HL7 error {Condition} at {Location}); from {Source}; kept for review")]
     private static partial void LogRefused(ILogger logger, string? controlId, string? practiceId, string ack, int condition, string location, string source);
