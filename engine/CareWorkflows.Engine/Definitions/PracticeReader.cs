@@ -8,7 +8,8 @@ internal static class PracticeReader
 {
     public const string FileName = "practice.yaml";
 
-    private static readonly string[] Keys = ["practice", "name", "phone", "timezone", "holidays", "opens", "closes", "languages"];
+    private static readonly string[] Keys = ["practice", "name", "phone", "timezone", "holidays", "opens", "closes", "languages", "hl7"];
+    private static readonly string[] Hl7Keys = ["facilities"];
 
     public static PracticeSettings? Read(YamlNode root, SourceFile file, string folderId)
     {
@@ -29,6 +30,9 @@ internal static class PracticeReader
         var zone = Zone(map, required: true);
         var holidays = Holidays(map);
         var (opens, closes) = Hours(map);
+        List<string> facilities = map.Mapping("hl7") is { } hl7
+            ? new MappingReader(hl7, file, "the practice's hl7 settings", Hl7Keys).TextList("facilities", required: true).Select(f => f.Value).ToList()
+            : [];
 
         if (file.Diagnostics.Errors.Count > errorsBefore || id is null || zone is null)
         {
@@ -40,6 +44,7 @@ internal static class PracticeReader
         {
             Phone = map.Text("phone"),
             Languages = languages.Count > 0 ? languages : ["en"],
+            Hl7Facilities = facilities,
         };
     }
 

@@ -11,6 +11,12 @@ public sealed record PracticeSettings(string Id, string Name, TimeZoneInfo TimeZ
     /// <summary>Languages the practice serves (ISO 639-1).</summary>
     public IReadOnlyList<string> Languages { get; init; } = ["en"];
 
+    /// <summary>
+    /// HL7 v2 facility names (the namespace id or universal id of MSH-6, else of MSH-4) whose ADT messages are
+    /// for this practice (practice.yaml <c>hl7: { facilities: [...] }</c>; docs/hl7-adt.md).
+    /// </summary>
+    public IReadOnlyList<string> Hl7Facilities { get; init; } = [];
+
     /// <summary>The calendar business days and dues are computed on.</summary>
     public PracticeCalendar Calendar => new(TimeZone, Holidays, Opens, Closes);
 

@@ -16,6 +16,8 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<ListEntryRow> ListEntries => Set<ListEntryRow>();
     public DbSet<DefinitionVersionRow> DefinitionVersions => Set<DefinitionVersionRow>();
     public DbSet<StoreGenerationRow> StoreGeneration => Set<StoreGenerationRow>();
+    public DbSet<PatientIdentifierRow> PatientIdentifiers => Set<PatientIdentifierRow>();
+    public DbSet<RejectedMessageRow> RejectedMessages => Set<RejectedMessageRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -80,6 +82,18 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
             e.HasKey(r => r.Id);
             e.Property(r => r.Id).ValueGeneratedNever();
             e.HasData(new StoreGenerationRow { Id = 1, Value = 0 });
+        });
+        modelBuilder.Entity<PatientIdentifierRow>(e =>
+        {
+            e.ToTable("patient_identifiers");
+            e.HasKey(r => new { r.PracticeId, r.System, r.Value });
+            e.HasIndex(r => new { r.PracticeId, r.PatientId });
+        });
+        modelBuilder.Entity<RejectedMessageRow>(e =>
+        {
+            e.ToTable("hl7_rejected");
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.PracticeId, r.Id });
         });
     }
 }

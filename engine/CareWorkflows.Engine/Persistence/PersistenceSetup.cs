@@ -26,6 +26,8 @@ public static class PersistenceSetup
         services.AddSingleton<DefinitionVersionStore>();
         services.AddSingleton<Publishing.DefinitionPublisher>();
         services.AddSingleton<Conformance.ConformanceReport>();
+        services.AddSingleton<PatientIdentifierStore>();
+        services.AddSingleton<RejectedMessageStore>();
         return services;
     }
 

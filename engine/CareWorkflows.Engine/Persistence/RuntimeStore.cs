@@ -207,7 +207,7 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
             foreach (var row in group)
             {
                 // Every log line written while the event is applied carries its id and practice; never patient data.
-                using var scope = logger.BeginScope(new Dictionary<string, object> { ["EventId"] = row.EventId, ["PracticeId"] = row.PracticeId });
+                using var scope = logger.BeginScope(new Dictionary<string, object> { ["CareEventId"] = row.EventId, ["PracticeId"] = row.PracticeId });
                 try
                 {
                     var result = await runtime.ApplyAsync(state, StoreJson.Read<WorkflowEvent>(row.Payload), calendar, now, cancellationToken);
@@ -253,6 +253,6 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fired {Count} timers, the oldest {Lateness} late")]
     private static partial void LogTimersFired(ILogger logger, int count, TimeSpan lateness);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventId} of type {EventType} for practice {PracticeId} failed and is kept in the inbox")]
-    private static partial void LogEventFailed(ILogger logger, Exception exception, string eventId, string eventType, string practiceId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event {CareEventId} of type {EventType} for practice {PracticeId} failed and is kept in the inbox")]
+    private static partial void LogEventFailed(ILogger logger, Exception exception, string careEventId, string eventType, string practiceId);
 }

@@ -27,7 +27,7 @@ internal static partial class FhirApi
     }
 
     private static async Task<IResult> ImportAsync(
-        string practiceId, HttpRequest request, ServeOptions options, RuntimeStore store, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string practiceId, HttpRequest request, ServeOptions options, RuntimeStore store, PatientIdentifierStore identifiers, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(FhirApi).FullName!);
         CodeSets codes;
@@ -52,6 +52,7 @@ internal static partial class FhirApi
         }
 
         var result = FhirDerivation.Derive(importer, practiceId, time.GetUtcNow(), new FhirImportOptions());
+        await identifiers.SetAsync(practiceId, result.Identifiers, cancellationToken);
         var applied = await ImportApplier.ApplyAsync(store, result.Events, null, cancellationToken);
         LogImported(logger, practiceId, importer.Taken, importer.Entries, importer.Refused, result.Patients, applied.Applied, applied.Duplicates, applied.Failed);
         return Results.Text(FhirOutcome.Json(importer, result, applied), FhirOutcome.MediaType, statusCode: StatusCodes.Status200OK);

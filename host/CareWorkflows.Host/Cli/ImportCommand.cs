@@ -150,6 +150,13 @@ internal static class ImportCommand
                 return 1;
             }
 
+            var identifiers = services.GetRequiredService<PatientIdentifierStore>();
+            await identifiers.SetAsync(settings.Practice, fhirResult?.Identifiers ?? [], cancellationToken);
+            foreach (var practice in (csvResult?.Identifiers ?? []).GroupBy(i => i.PracticeId))
+            {
+                await identifiers.SetAsync(practice.Key, [.. practice.Select(i => i.Identifier)], cancellationToken);
+            }
+
             await WithProgressAsync(interactive, "applying events", events.Count, async advance =>
             {
                 var done = 0;

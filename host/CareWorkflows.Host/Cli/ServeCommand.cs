@@ -14,17 +14,32 @@ internal static class ServeCommand
         var demo = new Option<bool>("--demo") { Description = "Also load the demo practice's synthetic patients and events (never real data)." };
         var sweep = new Option<double>("--sweep-seconds") { Description = "How often due timers are swept, in seconds.", DefaultValueFactory = _ => 1.0 };
         var verbose = new Option<bool>("--verbose") { Description = "Log at Debug level." };
+        var mllpPort = new Option<int?>("--mllp-port") { Description = "Listen for HL7 v2 ADT messages over MLLP on this TCP port (the registered HL7 port is 2575). Off when not given." };
+        var mllpAddress = new Option<string>("--mllp-address") { Description = "The address the MLLP listener binds to; 0.0.0.0 for every interface.", DefaultValueFactory = _ => "127.0.0.1" };
+        var hl7Drop = new Option<DirectoryInfo?>("--hl7-drop") { Description = "Take HL7 v2 ADT messages from *.hl7 files put in this folder (created if missing); taken files move to processed/ or rejected/ with their ACKs." };
         var workflows = DefinitionFolders.WorkflowsOption();
         var rules = DefinitionFolders.RulesOption();
         var command = new Command("serve", "Run the careflow host: REST API under /api, OpenAPI at /api/openapi.json, health at /api/health. Data lives in one SQLite file; no setup needed.")
         {
-            urls, data, demo, sweep, verbose, workflows, rules,
+            urls, data, demo, sweep, verbose, mllpPort, mllpAddress, hl7Drop, workflows, rules,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(sweep) is < 0.05 or > 3600)
             {
                 Console.Error.WriteLine("--sweep-seconds must be between 0.05 and 3600.");
+                return 2;
+            }
+
+            if (parse.GetValue(mllpPort) is < 1 or > 65535)
+            {
+                Console.Error.WriteLine("--mllp-port must be a TCP port between 1 and 65535 (2575 is the registered HL7 port).");
+                return 2;
+            }
+
+            if (!System.Net.IPAddress.TryParse(parse.GetValue(mllpAddress), out _))
+            {
+                Console.Error.WriteLine($"--mllp-address '{parse.GetValue(mllpAddress)}' is not an IP address. Use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).");
                 return 2;
             }
 
@@ -37,6 +52,9 @@ internal static class ServeCommand
                 Demo = parse.GetValue(demo),
                 SweepInterval = TimeSpan.FromSeconds(parse.GetValue(sweep)),
                 Verbose = parse.GetValue(verbose),
+                MllpPort = parse.GetValue(mllpPort),
+                MllpAddress = parse.GetValue(mllpAddress)!,
+                Hl7DropDirectory = parse.GetValue(hl7Drop)?.FullName,
             };
             WebApplication app;
             try
@@ -50,7 +68,16 @@ internal static class ServeCommand
                 return 1;
             }
 
-            await app.StartAsync(cancellationToken);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (System.Net.Sockets.SocketException ex) when (options.MllpPort is not null)
+            {
+                Console.Error.WriteLine($"The MLLP listener cannot listen on {options.MllpAddress}:{options.MllpPort}: {ex.Message}. Choose another --mllp-port or stop what uses it.");
+                return 1;
+            }
+
             var address = app.Urls.FirstOrDefault() ?? options.Urls;
             Console.Out.WriteLine("careflow is running.");
             Console.Out.WriteLine($"  API:         {address}/api  (OpenAPI: {address}/api/openapi.json, health: {address}/api/health)");
@@ -58,6 +85,12 @@ internal static class ServeCommand
             Console.Out.WriteLine($"  database:    {options.DatabasePath} (SQLite)");
             Console.Out.WriteLine($"  logs:        {options.LogDirectory}");
             Console.Out.WriteLine($"  definitions: {options.WorkflowsDirectory}, {options.RulesDirectory} (reloaded when they change)");
+            Console.Out.WriteLine(app.Services.GetService<MllpListener>()?.Endpoint is { } mllp
+                ? $"  HL7 MLLP:    {mllp} (ADT A01, A03, A04, A08; each message answered with an ACK)"
+                : "  HL7 MLLP:    off (--mllp-port PORT to listen)");
+            Console.Out.WriteLine(options.Hl7DropDirectory is { } drop
+                ? $"  HL7 drop:    {drop} (*.hl7 files; then processed/ or rejected/ with .ack files)"
+                : "  HL7 drop:    off (--hl7-drop DIR to watch a folder)");
             if (options.Demo)
             {
                 Console.Out.WriteLine($"  demo:        practice 'demo' — try {address}/api/practices/demo/tasks");

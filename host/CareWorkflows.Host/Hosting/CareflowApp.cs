@@ -1,4 +1,5 @@
 using CareWorkflows.Engine.Definitions;
+using CareWorkflows.Engine.Interop.Hl7v2;
 using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Runtime;
 using CareWorkflows.Engine.Scheduling;
@@ -20,6 +21,15 @@ internal sealed record ServeOptions(string WorkflowsDirectory, string RulesDirec
 
     /// <summary>Log at Debug level.</summary>
     public bool Verbose { get; init; }
+
+    /// <summary>The TCP port of the HL7 v2 MLLP listener; null: no listener.</summary>
+    public int? MllpPort { get; init; }
+
+    /// <summary>The address the MLLP listener binds to.</summary>
+    public string MllpAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>The HL7 v2 drop folder; null: none.</summary>
+    public string? Hl7DropDirectory { get; init; }
 
     public string DatabasePath => Path.Join(DataDirectory, "careflow.db");
 
@@ -58,6 +68,19 @@ internal static class CareflowApp
             builder.Services.AddHostedService<DemoData>();
         }
 
+        builder.Services.AddSingleton<AdtFeed>();
+        builder.Services.AddSingleton<Hl7Guard>();
+        if (options.MllpPort is not null)
+        {
+            builder.Services.AddSingleton<MllpListener>();
+            builder.Services.AddHostedService(provider => provider.GetRequiredService<MllpListener>());
+        }
+
+        if (options.Hl7DropDirectory is not null)
+        {
+            builder.Services.AddHostedService<Hl7DropFolder>();
+        }
+
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
@@ -92,6 +115,8 @@ internal static class CareflowApp
         practice.MapTasksApi();
         practice.MapPatientsApi();
         practice.MapFhirApi();
+        practice.MapHl7PracticeApi();
+        api.MapHl7Api();
         return app;
     }
 }

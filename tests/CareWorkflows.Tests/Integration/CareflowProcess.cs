@@ -58,8 +58,8 @@ public sealed class CareflowProcess : IAsyncDisposable
     /// <summary>The error lines among the last lines the process wrote, for the test's output.</summary>
     public string Errors => string.Join('\n', _output.Where(l => l.Contains(" ERR]", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).TakeLast(20));
 
-    /// <summary>Starts <c>careflow serve</c> and waits until its health endpoint answers 200.</summary>
-    public static async Task<CareflowProcess> StartAsync(CareflowWorkspace workspace, double sweepSeconds = 0.2)
+    /// <summary>Starts <c>careflow serve</c> (with <paramref name="extraArguments"/>) and waits until its health endpoint answers 200.</summary>
+    public static async Task<CareflowProcess> StartAsync(CareflowWorkspace workspace, double sweepSeconds = 0.2, IReadOnlyList<string>? extraArguments = null)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         var dll = Path.Join(AppContext.BaseDirectory, "careflow.dll");
@@ -84,7 +84,7 @@ public sealed class CareflowProcess : IAsyncDisposable
             "--workflows", workspace.Workflows,
             "--rules", workspace.Rules,
             "--sweep-seconds", sweepSeconds.ToString(CultureInfo.InvariantCulture),
-        })
+        }.Concat(extraArguments ?? []))
         {
             info.ArgumentList.Add(argument);
         }
@@ -196,7 +196,8 @@ public sealed class CareflowProcess : IAsyncDisposable
         throw new TimeoutException($"careflow did not answer GET /api/health with 200 within {StartTimeout.TotalSeconds} s. Its output:\n{Output}");
     }
 
-    private static int FreePort()
+    /// <summary>A TCP port free on the loopback interface right now.</summary>
+    public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

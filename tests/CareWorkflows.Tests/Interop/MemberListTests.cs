@@ -134,4 +134,19 @@ public sealed class MemberListTests
         var jay = (await store.Queries.PatientAsync("demo", "M-101", CancellationToken.None))!;
         Assert.Equal("low", jay.Patient.Facts.Tier);
     }
+
+    [Fact]
+    public void Read_MrnColumn_GivesIdentifiersAndRefusesBadOnesWithoutShowingThem()
+    {
+        var csv = "member_id,mrn\nm-1,MERCY|E4421;urn:oid:1.2.3|77\nm-2,E9999\n";
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv));
+
+        var result = new MemberListReader(Codes).Read(stream, "mrn.csv", "demo", Now);
+
+        Assert.Equal([("demo", "m-1", "MERCY", "E4421"), ("demo", "m-1", "urn:oid:1.2.3", "77")],
+            result.Identifiers.Select(i => (i.PracticeId, i.Identifier.PatientId, i.Identifier.System, i.Identifier.Value)));
+        var error = Assert.Single(result.Problems).ToString();
+        Assert.StartsWith("mrn.csv: row 3, column mrn: each medical record number is written SYSTEM|VALUE", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("E9999", error, StringComparison.Ordinal);
+    }
 }

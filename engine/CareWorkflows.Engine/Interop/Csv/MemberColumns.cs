@@ -66,12 +66,15 @@ internal static class MemberColumns
     /// <summary>The member has died: true/false.</summary>
     public const string Deceased = "deceased";
 
+    /// <summary>Medical record numbers as SYSTEM|VALUE separated by ';' (MERCY|E4421), for matching HL7 v2 ADT messages.</summary>
+    public const string Mrn = "mrn";
+
     /// <summary>Every column read, in the documented order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         MemberId, PracticeId, BirthDate, Age, Sex, Conditions, Hba1c, Hba1cDate, PreviousHba1c, EdVisits6m, EdVisits12m,
         Admissions6m, Admissions12m, LaceScore, HccScore, Homeless, SocialNeeds, BehavioralHealthNeed, PreferredLanguage,
-        PreferredChannel, Deceased,
+        PreferredChannel, Deceased, Mrn,
     ];
 
     /// <summary>A header as matched: trimmed, lower-case, with '-' and ' ' as '_'.</summary>

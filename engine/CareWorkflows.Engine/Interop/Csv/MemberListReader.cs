@@ -21,6 +21,9 @@ internal sealed record MemberListResult
     /// <summary>Rows taken.</summary>
     public int Taken { get; init; }
 
+    /// <summary>The medical record numbers of the rows taken (column mrn), with each row's practice.</summary>
+    public IReadOnlyList<(string PracticeId, Persistence.PatientIdentifier Identifier)> Identifiers { get; init; } = [];
+
     /// <summary>Rows refused (each with at least one error).</summary>
     public int Refused { get; init; }
 }
@@ -93,12 +96,13 @@ internal sealed class MemberListReader(CodeSets codes)
 
         var column = headers.Select((name, index) => (name, index)).Where(c => All.Contains(c.name)).ToDictionary(c => c.name, c => c.index, StringComparer.Ordinal);
         var seen = new Dictionary<(string Practice, string Member), long>();
+        var identifiers = new List<(string, Persistence.PatientIdentifier)>();
         int rows = 0, taken = 0;
         while (reader.Read())
         {
             rows++;
             var row = new Row(reader, column, source, $"row {reader.LineNumber}", problems);
-            if (ReadRow(row, defaultPracticeId, now) is { } e)
+            if (ReadRow(row, defaultPracticeId, now) is { } e && MedicalRecordNumbers(row, e.PatientId) is { } mrns)
             {
                 if (seen.TryGetValue((e.PracticeId, e.PatientId), out var first))
                 {
@@ -108,12 +112,32 @@ internal sealed class MemberListReader(CodeSets codes)
                 {
                     seen[(e.PracticeId, e.PatientId)] = reader.LineNumber;
                     events.Add(e);
+                    identifiers.AddRange(mrns.Select(m => (e.PracticeId, m)));
                     taken++;
                 }
             }
         }
 
-        return new MemberListResult { Events = events, Problems = problems, Rows = rows + malformed, Taken = taken, Refused = rows - taken + malformed };
+        return new MemberListResult { Events = events, Problems = problems, Rows = rows + malformed, Taken = taken, Refused = rows - taken + malformed, Identifiers = identifiers };
+    }
+
+    /// <summary>The mrn column as identifiers; null (the row refused) when an entry is not SYSTEM|VALUE.</summary>
+    private static List<Persistence.PatientIdentifier>? MedicalRecordNumbers(Row row, string patientId)
+    {
+        var result = new List<Persistence.PatientIdentifier>();
+        foreach (var entry in row.List(Mrn))
+        {
+            var parts = entry.Split('|', StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+            {
+                row.Fail(Mrn, "each medical record number is written SYSTEM|VALUE (the assigning authority, a bar, the number), several separated by ';', e.g. MERCY|E4421 (the value is not shown: it identifies the member).");
+                return null;
+            }
+
+            result.Add(new Persistence.PatientIdentifier(patientId, parts[0], parts[1]));
+        }
+
+        return result;
     }
 
     private static bool CheckHeader(IReadOnlyList<string> headers, string source, List<ImportProblem> problems)

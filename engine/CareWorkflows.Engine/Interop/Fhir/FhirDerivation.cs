@@ -25,6 +25,9 @@ internal sealed record FhirImportResult
 
     /// <summary>Patients with at least one event.</summary>
     public int Patients { get; init; }
+
+    /// <summary>The medical record numbers of the imported patients, for the identifier table.</summary>
+    public IReadOnlyList<Persistence.PatientIdentifier> Identifiers { get; init; } = [];
 }
 
 /// <summary>
@@ -97,7 +100,8 @@ internal static class FhirDerivation
             }
         }
 
-        return new FhirImportResult { Events = events, Facts = facts, Patients = patients };
+        var identifiers = importer.Records.OfType<FhirPatient>().SelectMany(p => p.Identifiers).ToList();
+        return new FhirImportResult { Events = events, Facts = facts, Patients = patients, Identifiers = identifiers };
     }
 
     private static Dictionary<string, string> Facts(FhirPatient patient, List<FhirRecord> records, CodeSets codes, DateTimeOffset now)

@@ -85,7 +85,13 @@ internal sealed class FhirExtractor(CodeSets codes)
             language = null;
         }
 
-        return new FhirPatient($"Patient/{patient.Id}", patient.Id, version, birthDate, deceased, language);
+        // Medical record numbers only (type MR, v2 table 0203), and only with a system: an MRN means nothing without its issuer.
+        var identifiers = patient.Identifier
+            .Where(i => !string.IsNullOrWhiteSpace(i.System) && !string.IsNullOrWhiteSpace(i.Value)
+                && i.Type?.Coding.Any(c => c.Code == "MR" && c.System is null or "http://terminology.hl7.org/CodeSystem/v2-0203") == true)
+            .Select(i => new Persistence.PatientIdentifier(patient.Id, i.System!.Trim(), i.Value!.Trim()))
+            .ToList();
+        return new FhirPatient($"Patient/{patient.Id}", patient.Id, version, birthDate, deceased, language) { Identifiers = identifiers };
     }
 
     private FhirCondition? Condition(R4.Condition condition, string key, ResourceVersion version, Context context)

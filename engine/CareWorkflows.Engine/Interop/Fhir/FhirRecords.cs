@@ -34,9 +34,17 @@ internal readonly record struct ResourceVersion(long? VersionId, DateTimeOffset?
 /// <summary>What careflow keeps of one imported resource: only what facts and events need.</summary>
 internal abstract record FhirRecord(string Key, string PatientId, ResourceVersion Version);
 
-/// <summary>Patient: birth date (for age), deceased, preferred language. Names, addresses and identifiers are never kept.</summary>
+/// <summary>
+/// Patient: birth date (for age), deceased, preferred language, and the medical record numbers (identifiers of type
+/// MR with a system) that HL7 v2 ADT messages are matched by. Names and addresses are never kept; the identifiers go
+/// to the identifier table only, never into events or logs.
+/// </summary>
 internal sealed record FhirPatient(string Key, string PatientId, ResourceVersion Version, DateOnly? BirthDate, bool Deceased, string? Language)
-    : FhirRecord(Key, PatientId, Version);
+    : FhirRecord(Key, PatientId, Version)
+{
+    /// <summary>The medical record numbers.</summary>
+    public IReadOnlyList<Persistence.PatientIdentifier> Identifiers { get; init; } = [];
+}
 
 /// <summary>Condition: the condition ids and social needs its codes mean, and whether it is active.</summary>
 internal sealed record FhirCondition(string Key, string PatientId, ResourceVersion Version, bool Active, IReadOnlyList<CodeEntry> Matches)

@@ -179,6 +179,31 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.ToTable("list_entries", (string)null);
                 });
 
+            modelBuilder.Entity("CareWorkflows.Engine.Persistence.PatientIdentifierRow", b =>
+                {
+                    b.Property<string>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("System")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PatientId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PracticeId", "System", "Value");
+
+                    b.HasIndex("PracticeId", "PatientId");
+
+                    b.ToTable("patient_identifiers", (string)null);
+                });
+
             modelBuilder.Entity("CareWorkflows.Engine.Persistence.PatientRow", b =>
                 {
                     b.Property<string>("PracticeId")
@@ -219,6 +244,55 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.HasKey("PracticeId", "PatientId");
 
                     b.ToTable("patients", (string)null);
+                });
+
+            modelBuilder.Entity("CareWorkflows.Engine.Persistence.RejectedMessageRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Ack")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Condition")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ControlId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageType")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PracticeId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PracticeId", "Id");
+
+                    b.ToTable("hl7_rejected", (string)null);
                 });
 
             modelBuilder.Entity("CareWorkflows.Engine.Persistence.ReminderRow", b =>
