@@ -15,6 +15,11 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<ReminderRow> Reminders => Set<ReminderRow>();
     public DbSet<ListEntryRow> ListEntries => Set<ListEntryRow>();
     public DbSet<DefinitionVersionRow> DefinitionVersions => Set<DefinitionVersionRow>();
+    public DbSet<InteractionRow> Interactions => Set<InteractionRow>();
+    public DbSet<ReferralRow> Referrals => Set<ReferralRow>();
+    public DbSet<CareGoalRow> CareGoals => Set<CareGoalRow>();
+    public DbSet<PatientContactRow> PatientContacts => Set<PatientContactRow>();
+    public DbSet<CareManagerRow> CareManagers => Set<CareManagerRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -72,6 +77,40 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("list_entries");
             e.HasKey(r => new { r.PracticeId, r.ListId, r.PatientId });
+        });
+        OnCareRecordsCreating(modelBuilder);
+    }
+
+    private static void OnCareRecordsCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<InteractionRow>(e =>
+        {
+            e.ToTable("interactions");
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.PracticeId, r.PatientId, r.At });
+            e.HasIndex(r => new { r.PracticeId, r.Month });
+        });
+        modelBuilder.Entity<ReferralRow>(e =>
+        {
+            e.ToTable("referrals");
+            e.HasKey(r => new { r.PracticeId, r.PatientId, r.ReferralId });
+            e.HasIndex(r => new { r.PracticeId, r.Status });
+        });
+        modelBuilder.Entity<CareGoalRow>(e =>
+        {
+            e.ToTable("care_goals");
+            e.HasKey(r => new { r.PracticeId, r.PatientId, r.GoalId });
+        });
+        modelBuilder.Entity<PatientContactRow>(e =>
+        {
+            e.ToTable("patient_contacts");
+            e.HasKey(r => new { r.PracticeId, r.PatientId });
+        });
+        modelBuilder.Entity<CareManagerRow>(e =>
+        {
+            e.ToTable("care_managers");
+            e.HasKey(r => new { r.PracticeId, r.PatientId });
+            e.HasIndex(r => new { r.PracticeId, r.StaffId });
         });
     }
 }
