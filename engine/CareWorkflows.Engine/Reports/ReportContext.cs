@@ -26,10 +26,10 @@ internal sealed class ReportContext(CareflowDbContext db, string practiceId, Rep
     public DateTimeOffset Now { get; } = now;
 
     /// <summary>The month's first instant (local midnight of its first day).</summary>
-    public DateTimeOffset Start => Calendar.AtLocalTime(Month.FirstDay, TimeOnly.MinValue);
+    public DateTimeOffset Start => Month.Start(Calendar);
 
     /// <summary>The next month's first instant: the month is [Start, End).</summary>
-    public DateTimeOffset End => Calendar.AtLocalTime(Month.FirstDay.AddMonths(1), TimeOnly.MinValue);
+    public DateTimeOffset End => Month.End(Calendar);
 
     /// <summary>An instant as practice-local text, to the minute.</summary>
     public string Local(DateTimeOffset? instant) =>

@@ -34,6 +34,12 @@ internal sealed record ReportMonth(int Year, int Month)
 
     public string Text => FirstDay.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
+    /// <summary>The month's first instant on the practice's calendar (local midnight of its first day).</summary>
+    public DateTimeOffset Start(Time.PracticeCalendar calendar) => calendar.AtLocalTime(FirstDay, TimeOnly.MinValue);
+
+    /// <summary>The next month's first instant: the month is [Start, End).</summary>
+    public DateTimeOffset End(Time.PracticeCalendar calendar) => calendar.AtLocalTime(FirstDay.AddMonths(1), TimeOnly.MinValue);
+
     /// <summary>Reads YYYY-MM; null when the text is not a month.</summary>
     public static ReportMonth? Parse(string? text) =>
         DateOnly.TryParseExact($"{text}-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? new ReportMonth(day.Year, day.Month) : null;

@@ -1,5 +1,7 @@
 using CareWorkflows.Engine.Definitions;
 using CareWorkflows.Engine.Persistence;
+using CareWorkflows.Engine.Records;
+using CareWorkflows.Engine.Records.Billing;
 using CareWorkflows.Engine.Runtime;
 using CareWorkflows.Engine.Scheduling;
 using CareWorkflows.Host.Api;
@@ -33,6 +35,8 @@ internal static class CareflowApp
     public static async Task<WebApplication> BuildAsync(ServeOptions options, CancellationToken cancellationToken)
     {
         var definitions = DefinitionLoader.LoadOrThrow(options.WorkflowsDirectory, options.RulesDirectory);
+        // Checked at start like the definitions: time logs and reports need it (throws InvalidDataException).
+        BillingRules.ForRules(options.RulesDirectory);
         Directory.CreateDirectory(options.DataDirectory);
         var connectionString = PersistenceSetup.SqliteConnectionString(options.DatabasePath);
 
@@ -50,6 +54,7 @@ internal static class CareflowApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new DefinitionHistory(definitions));
         builder.Services.AddCareflowSqlite(connectionString);
+        builder.Services.AddCareRecords(options.RulesDirectory);
         builder.Services.AddCareflowScheduling(connectionString, options.SweepInterval);
         builder.Services.AddSingleton<DefinitionWatcher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<DefinitionWatcher>());
@@ -92,6 +97,12 @@ internal static class CareflowApp
         practice.MapTasksApi();
         practice.MapPatientsApi();
         practice.MapFhirApi();
+        practice.MapInteractionsApi();
+        practice.MapCarePlanApi();
+        practice.MapReferralsApi();
+        practice.MapCareTeamApi();
+        practice.MapListsApi();
+        practice.MapReportsApi();
         return app;
     }
 }
