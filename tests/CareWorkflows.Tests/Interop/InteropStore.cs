@@ -1,6 +1,8 @@
 using CareWorkflows.Engine.Definitions;
 using CareWorkflows.Engine.Interop;
 using CareWorkflows.Engine.Persistence;
+using CareWorkflows.Engine.Records;
+using CareWorkflows.Engine.Reports;
 using CareWorkflows.Engine.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -26,6 +28,8 @@ internal sealed class InteropStore : IAsyncDisposable
 
     public CareQueries Queries => _services.GetRequiredService<CareQueries>();
 
+    public ReportRunner Reports => _services.GetRequiredService<ReportRunner>();
+
     public static async Task<InteropStore> CreateAsync(DateTimeOffset now)
     {
         var folder = Path.Join(Path.GetTempPath(), "careflow-interop-" + Guid.NewGuid().ToString("N")[..12]);
@@ -36,6 +40,7 @@ internal sealed class InteropStore : IAsyncDisposable
             .AddSingleton(new DefinitionHistory(definitions))
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddCareflowSqlite(PersistenceSetup.SqliteConnectionString(Path.Join(folder, "careflow.db")))
+            .AddCareRecords(RepositoryPaths.Rules)
             .BuildServiceProvider();
         var store = new InteropStore(services, folder);
         await store.Store.MigrateAsync(CancellationToken.None);
