@@ -115,9 +115,10 @@ public sealed record BillingRules(
         {
             // YamlDotNet names our CLR types in its messages; say it in the author's words.
             var message = ex.InnerException?.Message ?? ex.Message;
-            if (message.Contains("not found on type", StringComparison.Ordinal))
+            var unknown = System.Text.RegularExpressions.Regex.Match(ex.Message, "Property '([^']+)' not found on type", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+            if (unknown.Success)
             {
-                message = $"unknown key. {ex.Message.Split(':').Last().Trim()}";
+                message = $"unknown key '{unknown.Groups[1].Value}'.";
             }
 
             throw new InvalidDataException($"{displayPath}:{ex.Start.Line}:{ex.Start.Column}: {message} Compare with the keys described at the top of the shipped file.", ex);
