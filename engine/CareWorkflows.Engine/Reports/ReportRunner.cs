@@ -58,7 +58,7 @@ internal sealed class ReportRunner(IDbContextFactory<CareflowDbContext> contexts
     public async Task<ReportTable> RunAsync(string name, string practiceId, string month, CancellationToken cancellationToken)
     {
         var report = Find(name);
-        var parsed = ReportMonth.Parse(month) ?? throw new ReportRequestException("month", $"'{month}' is not a month; write it as YYYY-MM, e.g. 2026-11.");
+        var parsed = ReportMonth.Parse(month) ?? throw new ReportRequestException("month", ReportMonth.Problem(month));
         var rules = billing.Current;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var current = definitions.Current;

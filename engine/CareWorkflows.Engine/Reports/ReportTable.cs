@@ -40,6 +40,9 @@ internal sealed record ReportMonth(int Year, int Month)
     /// <summary>The next month's first instant: the month is [Start, End).</summary>
     public DateTimeOffset End(Time.PracticeCalendar calendar) => calendar.AtLocalTime(FirstDay.AddMonths(1), TimeOnly.MinValue);
 
+    /// <summary>What to say about text that is not a month.</summary>
+    public static string Problem(string? text) => $"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-11.";
+
     /// <summary>Reads YYYY-MM; null when the text is not a month.</summary>
     public static ReportMonth? Parse(string? text) =>
         DateOnly.TryParseExact($"{text}-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? new ReportMonth(day.Year, day.Month) : null;

@@ -26,7 +26,7 @@ internal static class InteractionsApi
     {
         if (month is not null && ReportMonth.Parse(month) is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["month"] = [$"'{month}' is not a month; write it as YYYY-MM, e.g. 2026-11."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["month"] = [ReportMonth.Problem(month)] });
         }
 
         return TypedResults.Ok(await queries.ForPatientAsync(practiceId, patientId, month, Math.Clamp(limit ?? 500, 1, 5000), cancellationToken));
@@ -64,11 +64,7 @@ internal static class InteractionsApi
             errors["obstacles"] = ["Name each obstacle on its own (e.g. \"transport\", \"cost\"), without commas."];
         }
 
-        var at = request.At is null ? time.GetUtcNow() : EventRequests.ParseAt(request.At, current.Practice(practiceId).Calendar);
-        if (at is null)
-        {
-            errors["at"] = [$"'{request.At}' is not a time. Use ISO 8601, e.g. 2026-11-03T10:15:00 (practice-local without an offset)."];
-        }
+        var at = EventRequests.ParseAtOrNow(request.At, "at", current.Practice(practiceId).Calendar, time, errors);
 
         if (request.Id is { Length: 0 or > 200 })
         {
@@ -93,7 +89,7 @@ internal static class InteractionsApi
             PracticeId = practiceId,
             PatientId = patientId,
             Type = Interaction.RecordedEvent,
-            At = at!.Value,
+            At = at,
             Outcome = request.Outcome,
             Minutes = request.Minutes,
             Note = request.Note,
@@ -110,7 +106,7 @@ internal static class InteractionsApi
         var only = month is null ? null : ReportMonth.Parse(month);
         if (month is not null && only is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["month"] = [$"'{month}' is not a month; write it as YYYY-MM, e.g. 2026-11."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["month"] = [ReportMonth.Problem(month)] });
         }
 
         var current = definitions.Current;

@@ -47,11 +47,7 @@ internal static class ListsApi
             errors["by"] = ["Name the staff member (their staff id) who put the patient on the list (who handed out the flier)."];
         }
 
-        var at = request.At is null ? time.GetUtcNow() : EventRequests.ParseAt(request.At, definitions.Current.Practice(practiceId).Calendar);
-        if (at is null)
-        {
-            errors["at"] = [$"'{request.At}' is not a time. Use ISO 8601, e.g. 2026-11-03T10:15:00 (practice-local without an offset)."];
-        }
+        var at = EventRequests.ParseAtOrNow(request.At, "at", definitions.Current.Practice(practiceId).Calendar, time, errors);
 
         if (errors.Count > 0)
         {
@@ -59,7 +55,7 @@ internal static class ListsApi
         }
 
         // Already on the list: the first time stays (who got the flier first, and when).
-        return await store.AddAsync(practiceId, listId, request.Patient!, at!.Value, request.By!, cancellationToken)
+        return await store.AddAsync(practiceId, listId, request.Patient!, at, request.By!, cancellationToken)
             ? TypedResults.Created($"/api/practices/{practiceId}/lists/{listId}")
             : TypedResults.Ok();
     }

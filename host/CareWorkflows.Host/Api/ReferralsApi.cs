@@ -131,21 +131,8 @@ internal static class ReferralsApi
         Data = data,
     };
 
-    private static DateTimeOffset Time(string? text, string practiceId, DefinitionHistory definitions, TimeProvider time, Dictionary<string, string[]> errors, string field = "at")
-    {
-        if (text is null)
-        {
-            return time.GetUtcNow();
-        }
-
-        if (EventRequests.ParseAt(text, definitions.Current.Practice(practiceId).Calendar) is { } at)
-        {
-            return at;
-        }
-
-        errors[field] = [$"'{text}' is not a time. Use ISO 8601, e.g. 2026-11-03T10:15:00 (practice-local without an offset)."];
-        return default;
-    }
+    private static DateTimeOffset Time(string? text, string practiceId, DefinitionHistory definitions, TimeProvider time, Dictionary<string, string[]> errors, string field = "at") =>
+        EventRequests.ParseAtOrNow(text, field, definitions.Current.Practice(practiceId).Calendar, time, errors);
 
     private static void CheckCommon(string? id, string? by, Dictionary<string, string[]> errors)
     {
