@@ -19,6 +19,8 @@ internal sealed class BatchState
     private readonly Dictionary<string, ReminderMessage> _reminders = new(StringComparer.Ordinal);
     private readonly List<ListEntry> _listEntries = [];
     private readonly List<TimelineRow> _timeline = [];
+    private readonly List<InteractionRow> _interactions = [];
+    private readonly List<ReferralRow> _referrals = [];
 
     private BatchState(Dictionary<(string, string), PatientRecord> patients, Dictionary<(string, string), List<InstanceState>> instances, Dictionary<(string, string), List<CareTask>> tasks)
     {
@@ -121,6 +123,8 @@ internal sealed class BatchState
 
         _listEntries.AddRange(result.ListEntries);
         _timeline.AddRange(result.Timeline.Select(t => RowMapping.NewRow(t, eventId)));
+        _interactions.AddRange(result.Interactions.Select(RecordRows.NewRow));
+        _referrals.AddRange(result.Referrals.Select(RecordRows.NewRow));
     }
 
     public void Write(BatchWriter writer, DateTimeOffset now)
@@ -170,6 +174,16 @@ internal sealed class BatchState
         foreach (var row in _timeline)
         {
             writer.Timeline(row);
+        }
+
+        foreach (var row in _interactions)
+        {
+            writer.Interaction(row);
+        }
+
+        foreach (var row in _referrals)
+        {
+            writer.Referral(row);
         }
     }
 

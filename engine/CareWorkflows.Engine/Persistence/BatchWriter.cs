@@ -83,6 +83,30 @@ internal sealed class BatchWriter(DbConnection connection, DbTransaction transac
         row.PracticeId, row.PatientId, instant(row.At), row.Type, row.Workflow, row.Version, row.Step, row.Role, instant(row.Due), row.Outcome, row.Reason,
         row.Detail, row.InstanceId, row.TaskId, row.EventId);
 
+    public void Interaction(InteractionRow row) => Run(
+        """
+        INSERT INTO "interactions" ("Id","PracticeId","PatientId","At","Month","Channel","Outcome","Obstacles","Minutes","StaffId","Role","FaceToFace","TaskId","WorkflowId","StepId","Form","Note","EventId")
+        VALUES (@p0,@p1,@p2,@p3,@p4,@p5,@p6,@p7,@p8,@p9,@p10,@p11,@p12,@p13,@p14,@p15,@p16,@p17) ON CONFLICT ("Id") DO NOTHING
+        """,
+        row.Id, row.PracticeId, row.PatientId, instant(row.At), row.Month, row.Channel, row.Outcome, row.Obstacles, row.Minutes, row.StaffId, row.Role,
+        row.FaceToFace, row.TaskId, row.WorkflowId, row.StepId, row.Form, row.Note, row.EventId);
+
+    // A referral's status only moves forward (sent, scheduled, then completed or lost); each time is kept once set.
+    public void Referral(ReferralRow row) => Run(
+        """
+        INSERT INTO "referrals" ("PracticeId","PatientId","ReferralId","Status","Kind","ReferredTo","Reason","SentAt","ScheduledAt","AppointmentAt","CompletedAt","LostAt","LostReason","SentEventId","By","UpdatedAt")
+        VALUES (@p0,@p1,@p2,@p3,@p4,@p5,@p6,@p7,@p8,@p9,@p10,@p11,@p12,@p13,@p14,@p15)
+        ON CONFLICT ("PracticeId","PatientId","ReferralId") DO UPDATE SET
+          "Status"=CASE WHEN "referrals"."Status" IN ('completed','lost') OR ("referrals"."Status"='scheduled' AND excluded."Status"='sent') THEN "referrals"."Status" ELSE excluded."Status" END,
+          "Kind"=COALESCE("referrals"."Kind",excluded."Kind"),"ReferredTo"=COALESCE("referrals"."ReferredTo",excluded."ReferredTo"),"Reason"=COALESCE("referrals"."Reason",excluded."Reason"),
+          "SentAt"=COALESCE("referrals"."SentAt",excluded."SentAt"),"ScheduledAt"=COALESCE("referrals"."ScheduledAt",excluded."ScheduledAt"),
+          "AppointmentAt"=COALESCE(excluded."AppointmentAt","referrals"."AppointmentAt"),"CompletedAt"=COALESCE("referrals"."CompletedAt",excluded."CompletedAt"),
+          "LostAt"=COALESCE("referrals"."LostAt",excluded."LostAt"),"LostReason"=COALESCE("referrals"."LostReason",excluded."LostReason"),
+          "SentEventId"=COALESCE("referrals"."SentEventId",excluded."SentEventId"),"By"=COALESCE(excluded."By","referrals"."By"),"UpdatedAt"=excluded."UpdatedAt"
+        """,
+        row.PracticeId, row.PatientId, row.ReferralId, row.Status, row.Kind, row.ReferredTo, row.Reason, instant(row.SentAt), instant(row.ScheduledAt),
+        instant(row.AppointmentAt), instant(row.CompletedAt), instant(row.LostAt), row.LostReason, row.SentEventId, row.By, instant(row.UpdatedAt));
+
     public void Dispose()
     {
         BatchMetrics.Wrote(_statements);

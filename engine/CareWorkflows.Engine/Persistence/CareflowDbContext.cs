@@ -18,6 +18,11 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<StoreGenerationRow> StoreGeneration => Set<StoreGenerationRow>();
     public DbSet<PatientIdentifierRow> PatientIdentifiers => Set<PatientIdentifierRow>();
     public DbSet<RejectedMessageRow> RejectedMessages => Set<RejectedMessageRow>();
+    public DbSet<InteractionRow> Interactions => Set<InteractionRow>();
+    public DbSet<ReferralRow> Referrals => Set<ReferralRow>();
+    public DbSet<CareGoalRow> CareGoals => Set<CareGoalRow>();
+    public DbSet<PatientContactRow> PatientContacts => Set<PatientContactRow>();
+    public DbSet<CareManagerRow> CareManagers => Set<CareManagerRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -94,6 +99,40 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("hl7_rejected");
             e.HasKey(r => r.Id);
             e.HasIndex(r => new { r.PracticeId, r.Id });
+        });
+        OnCareRecordsCreating(modelBuilder);
+    }
+
+    private static void OnCareRecordsCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<InteractionRow>(e =>
+        {
+            e.ToTable("interactions");
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.PracticeId, r.PatientId, r.At });
+            e.HasIndex(r => new { r.PracticeId, r.Month });
+        });
+        modelBuilder.Entity<ReferralRow>(e =>
+        {
+            e.ToTable("referrals");
+            e.HasKey(r => new { r.PracticeId, r.PatientId, r.ReferralId });
+            e.HasIndex(r => new { r.PracticeId, r.Status });
+        });
+        modelBuilder.Entity<CareGoalRow>(e =>
+        {
+            e.ToTable("care_goals");
+            e.HasKey(r => new { r.PracticeId, r.PatientId, r.GoalId });
+        });
+        modelBuilder.Entity<PatientContactRow>(e =>
+        {
+            e.ToTable("patient_contacts");
+            e.HasKey(r => new { r.PracticeId, r.PatientId });
+        });
+        modelBuilder.Entity<CareManagerRow>(e =>
+        {
+            e.ToTable("care_managers");
+            e.HasKey(r => new { r.PracticeId, r.PatientId });
+            e.HasIndex(r => new { r.PracticeId, r.StaffId });
         });
     }
 }

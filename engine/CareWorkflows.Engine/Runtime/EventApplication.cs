@@ -1,5 +1,6 @@
 using CareWorkflows.Engine.Care;
 using CareWorkflows.Engine.Definitions;
+using CareWorkflows.Engine.Records;
 using CareWorkflows.Engine.Rules;
 
 namespace CareWorkflows.Engine.Runtime;
@@ -17,6 +18,7 @@ internal sealed class EventApplication(RunContext run)
 
     public async ValueTask<StepResult> ApplyAsync(CancellationToken cancellationToken)
     {
+        CareRecordEvents.Apply(run);
         switch (run.Event.Type)
         {
             case WorkflowEvent.TimerFired:
@@ -98,6 +100,7 @@ internal sealed class EventApplication(RunContext run)
 
         var outcome = string.IsNullOrEmpty(e.Outcome) ? null : e.Outcome;
         run.Work.Put(task with { Status = CareTaskStatus.Completed, Outcome = outcome, Minutes = e.Minutes, Note = e.Note, CompletedAt = run.At, CompletedBy = e.By });
+        CareRecordEvents.TaskCompleted(run, task);
         if (run.Work.Instance(task.InstanceId) is null)
         {
             // A patient-level task, or one whose instance has ended: still on the timeline.

@@ -1,4 +1,6 @@
 using CareWorkflows.Engine.Care;
+using CareWorkflows.Engine.Records.Interactions;
+using CareWorkflows.Engine.Records.Referrals;
 using CareWorkflows.Engine.Rules;
 
 namespace CareWorkflows.Engine.Runtime;
@@ -31,7 +33,7 @@ public sealed record PatientState(PatientRecord Patient, IReadOnlyList<InstanceS
 
 /// <summary>
 /// What applying one event changed: the new state, and the rows to write in the same transaction
-/// (instances, tasks, timers, reminders, list entries, timeline).
+/// (instances, tasks, timers, reminders, list entries, timeline, interactions, referrals).
 /// </summary>
 public sealed record StepResult
 {
@@ -58,4 +60,10 @@ public sealed record StepResult
 
     /// <summary>Timeline entries, in order.</summary>
     public IReadOnlyList<TimelineEntry> Timeline { get; init; } = [];
+
+    /// <summary>Interactions recorded (completed tasks, interaction.recorded).</summary>
+    public IReadOnlyList<Interaction> Interactions { get; init; } = [];
+
+    /// <summary>Referral record changes (referral.* events).</summary>
+    public IReadOnlyList<ReferralChange> Referrals { get; init; } = [];
 }

@@ -1,3 +1,6 @@
+using CareWorkflows.Engine.Records.Interactions;
+using CareWorkflows.Engine.Records.Referrals;
+
 namespace CareWorkflows.Engine.Runtime;
 
 /// <summary>
@@ -14,6 +17,8 @@ internal sealed class PatientWork(PatientState state)
     private readonly List<ReminderMessage> _reminders = [];
     private readonly List<ListEntry> _listEntries = [];
     private readonly List<TimelineEntry> _timeline = [];
+    private readonly List<Interaction> _interactions = [];
+    private readonly List<ReferralChange> _referrals = [];
     private bool _patientChanged;
 
     public PatientRecord Patient { get; private set; } = state.Patient;
@@ -52,6 +57,10 @@ internal sealed class PatientWork(PatientState state)
 
     public void Add(TimelineEntry entry) => _timeline.Add(entry);
 
+    public void Add(Interaction interaction) => _interactions.Add(interaction);
+
+    public void Add(ReferralChange referral) => _referrals.Add(referral);
+
     public StepResult ToResult() => new()
     {
         State = new PatientState(
@@ -65,5 +74,7 @@ internal sealed class PatientWork(PatientState state)
         Reminders = _reminders,
         ListEntries = _listEntries,
         Timeline = _timeline,
+        Interactions = _interactions,
+        Referrals = _referrals,
     };
 }

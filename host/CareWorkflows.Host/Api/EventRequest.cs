@@ -159,6 +159,23 @@ internal static class EventRequests
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant) ? instant : null;
     }
 
+    /// <summary>A time a request gives (now when it gives none); an error under <paramref name="field"/> when it is not a time.</summary>
+    public static DateTimeOffset ParseAtOrNow(string? text, string field, Engine.Time.PracticeCalendar calendar, TimeProvider time, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return time.GetUtcNow();
+        }
+
+        if (ParseAt(text, calendar) is { } at)
+        {
+            return at;
+        }
+
+        errors[field] = [$"'{text}' is not a time. Use ISO 8601, e.g. 2026-11-03T10:15:00 (practice-local without an offset)."];
+        return default;
+    }
+
     private static string Field(JsonElement body, int index, string path) =>
         body.ValueKind == JsonValueKind.Array ? $"[{index}]{path.TrimStart('$')}" : path.TrimStart('$').TrimStart('.');
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CareWorkflows.Engine.Persistence;
+using CareWorkflows.Engine.Reports;
 using CareWorkflows.Engine.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,7 +16,7 @@ internal static class TasksApi
         practice.MapGet("/tasks/{taskId}", GetAsync).WithName("GetTask");
         practice.MapPost("/tasks/{taskId}/claim", ClaimAsync).WithName("ClaimTask");
         practice.MapPost("/tasks/{taskId}/complete", CompleteAsync).WithName("CompleteTask")
-            .WithSummary("Complete a task with an outcome (one of the task's outcomes), minutes of staff time and a note.");
+            .WithSummary("Complete a task with an outcome (one of the task's outcomes), minutes of staff time, a note, and for the interaction it records: channel, obstacles, faceToFace.");
         return practice;
     }
 
@@ -86,7 +87,8 @@ internal static class TasksApi
     }
 
     private static async Task<Results<Ok<SubmitResponse>, NotFound, ValidationProblem, Conflict<string>>> CompleteAsync(
-        string practiceId, string taskId, CompleteRequest request, CareQueries queries, RuntimeStore store, TimeProvider time, CancellationToken cancellationToken)
+        string practiceId, string taskId, CompleteRequest request, CareQueries queries, RuntimeStore store, BillingRulesSource billing, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (await queries.TaskAsync(practiceId, taskId, cancellationToken) is not { } task)
         {
@@ -113,9 +115,37 @@ internal static class TasksApi
             errors["minutes"] = ["Minutes of staff time must be between 0 and 1440."];
         }
 
+        var channels = billing.Current.Contacts.Channels;
+        if (request.Channel is not null && !channels.Contains(request.Channel))
+        {
+            errors["channel"] = [$"Unknown channel '{request.Channel}'. Use {string.Join(", ", channels)} (rules/codes/billing.yaml contacts.channels), or leave it out."];
+        }
+
+        if (request.Obstacles?.Any(o => string.IsNullOrWhiteSpace(o) || o.Contains(',', StringComparison.Ordinal)) == true)
+        {
+            errors["obstacles"] = ["Name each obstacle on its own (e.g. \"transport\", \"cost\"), without commas."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        // The completion also records an interaction (engine Records/): channel, obstacles and face-to-face travel as event data.
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (request.Channel is not null)
+        {
+            data["channel"] = request.Channel;
+        }
+
+        if (request.Obstacles is { Count: > 0 } obstacles)
+        {
+            data["obstacles"] = string.Join(',', obstacles.Select(o => o.Trim()));
+        }
+
+        if (request.FaceToFace)
+        {
+            data["face-to-face"] = "true";
         }
 
         var results = await store.SubmitAsync([new WorkflowEvent
@@ -130,11 +160,12 @@ internal static class TasksApi
             Minutes = request.Minutes,
             Note = request.Note,
             By = request.By,
+            Data = data,
         }], cancellationToken);
         return TypedResults.Ok(SubmitResponse.From(results));
     }
 
     internal sealed record ClaimRequest(string? Assignee);
 
-    internal sealed record CompleteRequest(string? Outcome, int? Minutes, string? Note, string? By, string? EventId);
+    internal sealed record CompleteRequest(string? Outcome, int? Minutes, string? Note, string? By, string? EventId, string? Channel, IReadOnlyList<string>? Obstacles, bool FaceToFace);
 }

@@ -67,6 +67,12 @@ internal static class ServeCommand
                 Console.Error.WriteLine("careflow will not start with definitions that do not validate. Fix the problems above (careflow validate).");
                 return 1;
             }
+            catch (InvalidDataException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine("careflow will not start with billing rules it cannot read. Fix the file named above.");
+                return 1;
+            }
 
             try
             {

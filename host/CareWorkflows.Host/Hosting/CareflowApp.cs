@@ -1,6 +1,8 @@
 using CareWorkflows.Engine.Definitions;
 using CareWorkflows.Engine.Interop.Hl7v2;
 using CareWorkflows.Engine.Persistence;
+using CareWorkflows.Engine.Records;
+using CareWorkflows.Engine.Records.Billing;
 using CareWorkflows.Engine.Runtime;
 using CareWorkflows.Engine.Scheduling;
 using CareWorkflows.Host.Api;
@@ -43,6 +45,8 @@ internal static class CareflowApp
     public static async Task<WebApplication> BuildAsync(ServeOptions options, CancellationToken cancellationToken)
     {
         var definitions = DefinitionLoader.LoadOrThrow(options.WorkflowsDirectory, options.RulesDirectory);
+        // Checked at start like the definitions: time logs and reports need it (throws InvalidDataException).
+        BillingRules.ForRules(options.RulesDirectory);
         Directory.CreateDirectory(options.DataDirectory);
         var connectionString = PersistenceSetup.SqliteConnectionString(options.DatabasePath);
 
@@ -60,6 +64,7 @@ internal static class CareflowApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new DefinitionHistory(definitions));
         builder.Services.AddCareflowSqlite(connectionString);
+        builder.Services.AddCareRecords(options.RulesDirectory);
         builder.Services.AddCareflowScheduling(connectionString, options.SweepInterval);
         builder.Services.AddSingleton<DefinitionWatcher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<DefinitionWatcher>());
@@ -117,6 +122,12 @@ internal static class CareflowApp
         practice.MapFhirApi();
         practice.MapHl7PracticeApi();
         api.MapHl7Api();
+        practice.MapInteractionsApi();
+        practice.MapCarePlanApi();
+        practice.MapReferralsApi();
+        practice.MapCareTeamApi();
+        practice.MapListsApi();
+        practice.MapReportsApi();
         return app;
     }
 }

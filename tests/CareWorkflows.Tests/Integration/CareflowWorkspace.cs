@@ -3,7 +3,7 @@ namespace CareWorkflows.Tests.Integration;
 /// <summary>
 /// A fresh temporary folder for one careflow process: <c>data/</c> (empty: a new SQLite file), <c>workflows/</c>
 /// (the shipped catalog.yaml and templates/ plus the test workflows of Integration/TestDefinitions/workflows/) and
-/// <c>rules/</c> (the shipped rule sets). The shipped catalog, templates and rules are copied at run time, so the
+/// <c>rules/</c> (the shipped rule sets, code sets and billing rules). The shipped catalog, templates and rules are copied at run time, so the
 /// tests always run against the current ones. Disposing deletes the folder.
 /// </summary>
 public sealed class CareflowWorkspace : IDisposable
@@ -67,6 +67,12 @@ public sealed class CareflowWorkspace : IDisposable
         foreach (var file in Directory.EnumerateFiles(from))
         {
             File.Copy(file, Path.Join(to, Path.GetFileName(file)));
+        }
+
+        // rules/codes/ holds the code sets and billing rules the host reads at start.
+        foreach (var folder in Directory.EnumerateDirectories(from))
+        {
+            CopyFolder(folder, Path.Join(to, Path.GetFileName(folder)));
         }
     }
 }

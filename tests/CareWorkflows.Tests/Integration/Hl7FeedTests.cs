@@ -158,13 +158,6 @@ public sealed class Hl7FeedTests(ITestOutputHelper output) : CareflowProcessTest
             hl7:
               facilities: [LAKESIDE]
             """);
-        // The FHIR import that registers the MRNs reads the shipped code sets.
-        Directory.CreateDirectory(Path.Join(Workspace.Rules, "codes"));
-        foreach (var file in Directory.EnumerateFiles(Path.Join(RepositoryPaths.Rules, "codes")))
-        {
-            File.Copy(file, Path.Join(Workspace.Rules, "codes", Path.GetFileName(file)));
-        }
-
         var port = CareflowProcess.FreePort();
         var careflow = await StartAsync(["--mllp-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. more]);
         Assert.Contains($"HL7 MLLP:    127.0.0.1:{port}", careflow.Output, StringComparison.Ordinal);

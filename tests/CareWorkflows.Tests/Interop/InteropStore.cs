@@ -1,6 +1,8 @@
 using CareWorkflows.Engine.Definitions;
 using CareWorkflows.Engine.Interop;
 using CareWorkflows.Engine.Persistence;
+using CareWorkflows.Engine.Records;
+using CareWorkflows.Engine.Reports;
 using CareWorkflows.Engine.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -32,6 +34,8 @@ internal sealed class InteropStore : IAsyncDisposable
 
     public CareQueries Queries => _services.GetRequiredService<CareQueries>();
 
+    public ReportRunner Reports => _services.GetRequiredService<ReportRunner>();
+
     /// <summary>A store on a new temporary database, or, with <paramref name="sharedFolder"/>, a second store (as another process would be) on an existing one.</summary>
     public static async Task<InteropStore> CreateAsync(DateTimeOffset now, string? sharedFolder = null)
     {
@@ -43,6 +47,7 @@ internal sealed class InteropStore : IAsyncDisposable
             .AddSingleton(new DefinitionHistory(definitions))
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddCareflowSqlite(PersistenceSetup.SqliteConnectionString(Path.Join(folder, "careflow.db")))
+            .AddCareRecords(RepositoryPaths.Rules)
             .BuildServiceProvider();
         var store = new InteropStore(services, folder, ownsFolder: sharedFolder is null);
         await store.Store.MigrateAsync(CancellationToken.None);
