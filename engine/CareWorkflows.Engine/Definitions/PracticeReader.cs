@@ -8,9 +8,9 @@ internal static class PracticeReader
 {
     public const string FileName = "practice.yaml";
 
-    private static readonly string[] Keys = ["practice", "name", "phone", "timezone", "holidays", "opens", "closes", "languages"];
+    private static readonly string[] Keys = ["practice", "name", "phone", "timezone", "holidays", "opens", "closes", "languages", "reminder-hours", "call-list-role", "phone-region"];
 
-    public static PracticeSettings? Read(YamlNode root, SourceFile file, string folderId)
+    public static PracticeSettings? Read(YamlNode root, SourceFile file, string folderId, Catalog catalog)
     {
         if (root is not YamlMappingNode mapping)
         {
@@ -29,6 +29,19 @@ internal static class PracticeReader
         var zone = Zone(map, required: true);
         var holidays = Holidays(map);
         var (opens, closes) = Hours(map);
+        var (remindFrom, remindUntil) = ReminderHours(map);
+        var callListRole = map.Id("call-list-role", required: false);
+        if (callListRole is not null && catalog.Roles.Count > 0 && !catalog.Roles.ContainsKey(callListRole))
+        {
+            file.Diagnostics.Add(ErrorCodes.UnknownRole, map.ValueAt("call-list-role"),
+                $"unknown role '{callListRole}' for the call list.{Suggestions.DidYouMean(callListRole, catalog.Roles.Keys)} Roles are declared in catalog.yaml.");
+        }
+
+        var region = map.Text("phone-region");
+        if (region is not null && (region.Length != 2 || !region.All(char.IsAsciiLetterUpper)))
+        {
+            file.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt("phone-region"), $"'{region}' is not a region code. Write the two capital letters of ISO 3166, e.g. US.");
+        }
 
         if (file.Diagnostics.Errors.Count > errorsBefore || id is null || zone is null)
         {
@@ -40,6 +53,11 @@ internal static class PracticeReader
         {
             Phone = map.Text("phone"),
             Languages = languages.Count > 0 ? languages : ["en"],
+            LanguagesAt = map.Has("languages") ? map.ValueAt("languages") : map.At,
+            RemindFrom = remindFrom,
+            RemindUntil = remindUntil,
+            CallListRole = callListRole ?? "front-desk",
+            PhoneRegion = region ?? "US",
         };
     }
 
@@ -91,6 +109,30 @@ internal static class PracticeReader
 
         map.File.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt("closes"), $"the practice closes ({closes:HH\\:mm}) before it opens ({opens:HH\\:mm}). Fix 'opens' or 'closes'.");
         return (new TimeOnly(8, 0), new TimeOnly(17, 0));
+    }
+
+    /// <summary>'reminder-hours: "08:00-20:00"', patient-local; reminders due outside wait for the next opening.</summary>
+    private static (TimeOnly From, TimeOnly Until) ReminderHours(MappingReader map)
+    {
+        var text = map.Text("reminder-hours");
+        var defaults = (new TimeOnly(8, 0), new TimeOnly(20, 0));
+        if (text is null)
+        {
+            return defaults;
+        }
+
+        var parts = text.Split('-', StringSplitOptions.TrimEntries);
+        if (parts.Length == 2
+            && TimeOnly.TryParseExact(parts[0], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
+            && TimeOnly.TryParseExact(parts[1], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var until)
+            && until > from)
+        {
+            return (from, until);
+        }
+
+        map.File.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt("reminder-hours"),
+            $"'{text}' is not a span of hours. Write the patient-local hours reminders may go out as \"HH:mm-HH:mm\", e.g. \"08:00-20:00\", the first before the second.");
+        return defaults;
     }
 
     private static TimeOnly Time(MappingReader map, string key, TimeOnly fallback)

@@ -15,6 +15,9 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<ReminderRow> Reminders => Set<ReminderRow>();
     public DbSet<ListEntryRow> ListEntries => Set<ListEntryRow>();
     public DbSet<DefinitionVersionRow> DefinitionVersions => Set<DefinitionVersionRow>();
+    public DbSet<ContactRow> Contacts => Set<ContactRow>();
+    public DbSet<GroupSessionRow> GroupSessions => Set<GroupSessionRow>();
+    public DbSet<GroupInvitationRow> GroupInvitations => Set<GroupInvitationRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -62,6 +65,26 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("reminders");
             e.HasKey(r => r.Id);
             e.HasIndex(r => new { r.Status, r.SendAt });
+            e.HasIndex(r => new { r.Status, r.NotBefore });
+            e.HasIndex(r => new { r.PracticeId, r.PatientId });
+        });
+        modelBuilder.Entity<ContactRow>(e =>
+        {
+            e.ToTable("patient_contacts");
+            e.HasKey(r => new { r.PracticeId, r.PatientId });
+            e.HasIndex(r => new { r.PracticeId, r.PhoneE164 });
+        });
+        modelBuilder.Entity<GroupSessionRow>(e =>
+        {
+            e.ToTable("group_sessions");
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.PracticeId, r.StartsAt });
+        });
+        modelBuilder.Entity<GroupInvitationRow>(e =>
+        {
+            e.ToTable("group_invitations");
+            e.HasKey(r => new { r.PracticeId, r.SessionId, r.PatientId });
+            e.HasIndex(r => new { r.PracticeId, r.PatientId });
         });
         modelBuilder.Entity<DefinitionVersionRow>(e =>
         {
