@@ -124,21 +124,21 @@ internal sealed partial class DeliveryWorker : BackgroundService
             return;
         }
 
+        if (contact is null)
+        {
+            await CallListAsync(reminder, practice, "no contact details or consent on file (PUT .../patients/{id}/contact)", cancellationToken);
+            return;
+        }
+
         var reasons = new List<string>();
         foreach (var channelName in MessageChannels.All.Where(c => c != wanted).Prepend(wanted))
         {
             var channel = _channels[channelName];
-            var to = channel.Unavailable is { } unavailable ? Refuse(unavailable)
-                : contact is null ? Refuse("no contact details or consent on file")
-                : contact.ConsentProblem(channelName) is { } consent ? Refuse(consent)
+            var to = contact.ConsentProblem(channelName) is { } consent ? Refuse(consent)
+                : channel.Unavailable is { } unavailable ? Refuse(unavailable)
                 : Address(channelName, contact, practice, reasons);
             if (to is null)
             {
-                if (contact is null)
-                {
-                    break;
-                }
-
                 continue;
             }
 
@@ -146,7 +146,7 @@ internal sealed partial class DeliveryWorker : BackgroundService
             SessionInfo? session;
             try
             {
-                var model = await ModelAsync(reminder, practice, contact!, zone, definitions.Templates, now, cancellationToken);
+                var model = await ModelAsync(reminder, practice, contact, zone, definitions.Templates, now, cancellationToken);
                 session = model.Session;
                 text = definitions.Templates.Render(reminder.Template, reminder.Language, model);
             }

@@ -14,14 +14,21 @@ internal static class ServeCommand
         var demo = new Option<bool>("--demo") { Description = "Also load the demo practice's synthetic patients and events (never real data)." };
         var sweep = new Option<double>("--sweep-seconds") { Description = "How often due timers are swept, in seconds.", DefaultValueFactory = _ => 1.0 };
         var verbose = new Option<bool>("--verbose") { Description = "Log at Debug level." };
+        var config = new Option<FileInfo?>("--config") { Description = "A JSON settings file read after appsettings.json, e.g. the Reminders section with the SMTP server, SMS gateway and portal webhook (README)." };
         var workflows = DefinitionFolders.WorkflowsOption();
         var rules = DefinitionFolders.RulesOption();
         var command = new Command("serve", "Run the careflow host: REST API under /api, OpenAPI at /api/openapi.json, health at /api/health. Data lives in one SQLite file; no setup needed.")
         {
-            urls, data, demo, sweep, verbose, workflows, rules,
+            urls, data, demo, sweep, verbose, config, workflows, rules,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(config) is { Exists: false } missing)
+            {
+                Console.Error.WriteLine($"--config {missing.FullName}: no such file.");
+                return 2;
+            }
+
             if (parse.GetValue(sweep) is < 0.05 or > 3600)
             {
                 Console.Error.WriteLine("--sweep-seconds must be between 0.05 and 3600.");
@@ -37,6 +44,7 @@ internal static class ServeCommand
                 Demo = parse.GetValue(demo),
                 SweepInterval = TimeSpan.FromSeconds(parse.GetValue(sweep)),
                 Verbose = parse.GetValue(verbose),
+                ConfigFile = parse.GetValue(config)?.FullName,
             };
             WebApplication app;
             try

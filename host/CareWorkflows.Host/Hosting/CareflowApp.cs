@@ -1,5 +1,6 @@
 using CareWorkflows.Engine.Definitions;
 using CareWorkflows.Engine.Persistence;
+using CareWorkflows.Engine.Reminders;
 using CareWorkflows.Engine.Runtime;
 using CareWorkflows.Engine.Scheduling;
 using CareWorkflows.Host.Api;
@@ -21,6 +22,9 @@ internal sealed record ServeOptions(string WorkflowsDirectory, string RulesDirec
     /// <summary>Log at Debug level.</summary>
     public bool Verbose { get; init; }
 
+    /// <summary>A JSON settings file read after appsettings.json (channels of reminder delivery ...).</summary>
+    public string? ConfigFile { get; init; }
+
     public string DatabasePath => Path.Join(DataDirectory, "careflow.db");
 
     public string LogDirectory => Path.Join(DataDirectory, "logs");
@@ -38,6 +42,14 @@ internal static class CareflowApp
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
+        if (options.ConfigFile is not null)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(options.ConfigFile), optional: false);
+            // Environment variables (Reminders__Sms__AuthToken ...) still win, so secrets need not be in the file.
+            builder.Configuration.AddEnvironmentVariables();
+        }
+
+        var reminders = builder.Configuration.GetSection(ReminderOptions.Section).Get<ReminderOptions>() ?? new ReminderOptions();
         builder.Services.AddSerilog(config => config
             .MinimumLevel.Is(options.Verbose ? LogEventLevel.Debug : LogEventLevel.Information)
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
@@ -51,6 +63,7 @@ internal static class CareflowApp
         builder.Services.AddSingleton(new DefinitionHistory(definitions));
         builder.Services.AddCareflowSqlite(connectionString);
         builder.Services.AddCareflowScheduling(connectionString, options.SweepInterval);
+        builder.Services.AddCareflowReminders(reminders);
         builder.Services.AddSingleton<DefinitionWatcher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<DefinitionWatcher>());
         if (options.Demo)
@@ -92,6 +105,8 @@ internal static class CareflowApp
         practice.MapTasksApi();
         practice.MapPatientsApi();
         practice.MapFhirApi();
+        practice.MapContactsApi();
+        practice.MapGroupVisitsApi();
         return app;
     }
 }
