@@ -122,17 +122,26 @@ internal static class PracticeReader
         }
 
         var parts = text.Split('-', StringSplitOptions.TrimEntries);
-        if (parts.Length == 2
-            && TimeOnly.TryParseExact(parts[0], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
-            && TimeOnly.TryParseExact(parts[1], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var until)
-            && until > from)
+        if (parts.Length == 2 && Clock(parts[0], out var from) && Clock(parts[1], out var until) && until > from)
         {
             return (from, until);
         }
 
         map.File.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt("reminder-hours"),
-            $"'{text}' is not a span of hours. Write the patient-local hours reminders may go out as \"HH:mm-HH:mm\", e.g. \"08:00-20:00\", the first before the second.");
+            $"'{text}' is not a span of hours. Write the patient-local hours reminders may go out as \"HH:mm-HH:mm\", e.g. \"08:00-20:00\" (\"00:00-24:00\" for any time), the first before the second.");
         return defaults;
+    }
+
+    // 24:00 is the end of the day: "00:00-24:00" allows any hour.
+    private static bool Clock(string text, out TimeOnly time)
+    {
+        if (text == "24:00")
+        {
+            time = TimeOnly.MaxValue;
+            return true;
+        }
+
+        return TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
     }
 
     private static TimeOnly Time(MappingReader map, string key, TimeOnly fallback)

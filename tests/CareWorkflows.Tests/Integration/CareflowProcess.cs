@@ -59,7 +59,7 @@ public sealed class CareflowProcess : IAsyncDisposable
     public string Errors => string.Join('\n', _output.Where(l => l.Contains(" ERR]", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).TakeLast(20));
 
     /// <summary>Starts <c>careflow serve</c> and waits until its health endpoint answers 200.</summary>
-    public static async Task<CareflowProcess> StartAsync(CareflowWorkspace workspace, double sweepSeconds = 0.2)
+    public static async Task<CareflowProcess> StartAsync(CareflowWorkspace workspace, double sweepSeconds = 0.2, params string[] extraArguments)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         var dll = Path.Join(AppContext.BaseDirectory, "careflow.dll");
@@ -84,7 +84,7 @@ public sealed class CareflowProcess : IAsyncDisposable
             "--workflows", workspace.Workflows,
             "--rules", workspace.Rules,
             "--sweep-seconds", sweepSeconds.ToString(CultureInfo.InvariantCulture),
-        })
+        }.Concat(extraArguments))
         {
             info.ArgumentList.Add(argument);
         }
