@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace CareWorkflows.Tests.Integration;
 
@@ -68,7 +67,7 @@ public sealed class CareflowProcess : IAsyncDisposable
             throw new InvalidOperationException($"{dll} is missing: the test project must reference the host project.");
         }
 
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var baseAddress = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}/");
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -194,19 +193,5 @@ public sealed class CareflowProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"careflow did not answer GET /api/health with 200 within {StartTimeout.TotalSeconds} s. Its output:\n{Output}");
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
+using CareWorkflows.Tests.Integration;
 
 namespace CareWorkflows.Tests.Reminders;
 
@@ -24,7 +24,7 @@ public sealed class HttpReceiver : IDisposable
     {
         for (var tries = 0; ; tries++)
         {
-            Port = FreePort();
+            Port = LoopbackPort.Free();
             _listener.Prefixes.Clear();
             _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
             try
@@ -132,20 +132,6 @@ public sealed class HttpReceiver : IDisposable
         catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or IOException)
         {
             // The sender went away (killed mid-request): its record stays as it is.
-        }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using CareWorkflows.Tests.Integration;
 using MimeKit;
 
 namespace CareWorkflows.Tests.Reminders;
@@ -30,8 +31,8 @@ public sealed class Smtp4devServer : IAsyncDisposable
 
     public static async Task<Smtp4devServer> StartAsync()
     {
-        var smtpPort = FreePort();
-        var api = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var smtpPort = LoopbackPort.Free();
+        var api = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}/");
         var folder = Path.Join(Path.GetTempPath(), "careflow-smtp4dev-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(folder);
         var info = new ProcessStartInfo("dotnet")
@@ -168,20 +169,6 @@ public sealed class Smtp4devServer : IAsyncDisposable
         catch (SocketException)
         {
             return false;
-        }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
         }
     }
 
