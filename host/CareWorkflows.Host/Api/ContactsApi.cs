@@ -29,8 +29,19 @@ internal static partial class ContactsApi
         return practice;
     }
 
-    private static async Task<Results<Ok<ContactResponse>, NotFound>> GetAsync(string practiceId, string patientId, ContactBook contacts, CancellationToken cancellationToken) =>
-        await contacts.GetAsync(practiceId, patientId, cancellationToken) is { } contact ? TypedResults.Ok(ContactResponse.From(contact, null)) : TypedResults.NotFound();
+    private static async Task<Results<Ok<ContactResponse>, NotFound>> GetAsync(
+        string practiceId, string patientId, ContactBook contacts, DefinitionHistory definitions, CancellationToken cancellationToken)
+    {
+        if (await contacts.GetAsync(practiceId, patientId, cancellationToken) is not { } contact)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var problem = contact.Phone is not null && contact.PhoneE164 is null
+            ? PhoneNumberCheck.Normalize(contact.Phone, definitions.Current.Practice(practiceId).PhoneRegion).Problem
+            : null;
+        return TypedResults.Ok(ContactResponse.From(contact, problem));
+    }
 
     private static async Task<Results<Ok<ContactResponse>, ValidationProblem>> PutOneAsync(
         string practiceId, string patientId, ContactRequest request, ContactBook contacts, DefinitionHistory definitions, CancellationToken cancellationToken)

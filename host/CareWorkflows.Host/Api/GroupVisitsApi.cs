@@ -21,6 +21,8 @@ internal static class GroupVisitsApi
         practice.MapPost("/group-visits", CreateAsync).WithName("CreateGroupVisit")
             .WithSummary("A session: topic, start (practice-local without an offset), minutes, place, capacity, facilitator, program; id optional.");
         practice.MapGet("/group-visits", ListAsync).WithName("ListGroupVisits").WithSummary("Sessions, soonest first; upcoming=true for those not yet started.");
+        practice.MapGet("/group-visits/next", NextAsync).WithName("NextGroupVisit")
+            .WithSummary("The session to reinforce at every contact with a patient: the next one they were invited to (and did not decline), else the practice's next one.");
         practice.MapGet("/group-visits/{sessionId}", GetAsync).WithName("GetGroupVisit");
         practice.MapPost("/group-visits/{sessionId}/invitations", InviteAsync).WithName("InviteToGroupVisit")
             .WithSummary("Record who got the flier or invitation: patient, by, via (flier, email, sms, portal, phone, in-person), at (default now).");
@@ -74,6 +76,17 @@ internal static class GroupVisitsApi
 
     private static async Task<Ok<IReadOnlyList<GroupSession>>> ListAsync(string practiceId, bool? upcoming, GroupVisitStore store, TimeProvider time, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.ListAsync(practiceId, upcoming == true ? time.GetUtcNow() : null, cancellationToken));
+
+    private static async Task<Results<Ok<SessionInfo>, NotFound, ValidationProblem>> NextAsync(
+        string practiceId, string? patient, GroupVisitStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(patient))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["patient"] = ["Name the patient: ?patient=<id>."] });
+        }
+
+        return await store.NextSessionForAsync(practiceId, patient, time.GetUtcNow(), cancellationToken) is { } session ? TypedResults.Ok(session) : TypedResults.NotFound();
+    }
 
     private static async Task<Results<Ok<GroupSession>, NotFound>> GetAsync(string practiceId, string sessionId, GroupVisitStore store, CancellationToken cancellationToken) =>
         await store.GetAsync(practiceId, sessionId, cancellationToken) is { } session ? TypedResults.Ok(session) : TypedResults.NotFound();

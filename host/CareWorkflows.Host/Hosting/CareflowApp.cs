@@ -25,6 +25,9 @@ internal sealed record ServeOptions(string WorkflowsDirectory, string RulesDirec
     /// <summary>A JSON settings file read after appsettings.json (channels of reminder delivery ...).</summary>
     public string? ConfigFile { get; init; }
 
+    /// <summary>False keeps the reminder delivery worker off whatever the settings say (benchmarks measure the runtime alone).</summary>
+    public bool DeliverReminders { get; init; } = true;
+
     public string DatabasePath => Path.Join(DataDirectory, "careflow.db");
 
     public string LogDirectory => Path.Join(DataDirectory, "logs");
@@ -50,6 +53,7 @@ internal static class CareflowApp
         }
 
         var reminders = builder.Configuration.GetSection(ReminderOptions.Section).Get<ReminderOptions>() ?? new ReminderOptions();
+        reminders.Deliver &= options.DeliverReminders;
         builder.Services.AddSerilog(config => config
             .MinimumLevel.Is(options.Verbose ? LogEventLevel.Debug : LogEventLevel.Information)
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)

@@ -182,6 +182,12 @@ public sealed class ReminderDeliveryTests(ITestOutputHelper output) : CareflowPr
         Assert.Contains("LOCATION:Community room\\, 2nd floor", ics, StringComparison.Ordinal);
         Assert.Contains("DTSTART:20270112T233000Z", ics, StringComparison.Ordinal);
 
+        // Every contact reinforces this session: the one the patient was invited to.
+        using (var next = await client.GetAsync(new Uri($"api/practices/{Practice}/group-visits/next?patient=p-email", UriKind.Relative)))
+        {
+            Assert.Equal("gv-dec", JsonDocument.Parse(await next.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString());
+        }
+
         // RSVP within capacity, a yes beyond it refused, attendance recorded.
         using var yes = await client.PostAsJsonAsync(new Uri($"api/practices/{Practice}/group-visits/gv-dec/rsvp", UriKind.Relative), new { patient = "p-email", answer = "yes" });
         Assert.Equal(HttpStatusCode.NoContent, yes.StatusCode);
