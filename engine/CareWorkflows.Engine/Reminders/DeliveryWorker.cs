@@ -2,6 +2,7 @@ using System.Globalization;
 using CareWorkflows.Engine.Contacts;
 using CareWorkflows.Engine.Definitions;
 using CareWorkflows.Engine.GroupVisits;
+using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Runtime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ namespace CareWorkflows.Engine.Reminders;
 internal sealed partial class DeliveryWorker : BackgroundService
 {
     private readonly ReminderLedger _ledger;
+    private readonly RuntimeStore _runtime;
     private readonly ContactBook _contacts;
     private readonly GroupVisitStore _groupVisits;
     private readonly DefinitionHistory _definitions;
@@ -29,10 +31,10 @@ internal sealed partial class DeliveryWorker : BackgroundService
     private readonly ILogger<DeliveryWorker> _logger;
     private readonly ResiliencePipeline _retry;
 
-    public DeliveryWorker(ReminderLedger ledger, ContactBook contacts, GroupVisitStore groupVisits, DefinitionHistory definitions,
+    public DeliveryWorker(ReminderLedger ledger, RuntimeStore runtime, ContactBook contacts, GroupVisitStore groupVisits, DefinitionHistory definitions,
         IEnumerable<IReminderChannel> channels, ReminderOptions options, TimeProvider time, ILogger<DeliveryWorker> logger)
     {
-        (_ledger, _contacts, _groupVisits, _definitions, _options, _time, _logger) = (ledger, contacts, groupVisits, definitions, options, time, logger);
+        (_ledger, _runtime, _contacts, _groupVisits, _definitions, _options, _time, _logger) = (ledger, runtime, contacts, groupVisits, definitions, options, time, logger);
         _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
         if (options.Retries > 0)
@@ -229,9 +231,40 @@ internal sealed partial class DeliveryWorker : BackgroundService
         };
     }
 
+    // The task is made by the step function from an event whose id is the reminder's: a crash before the ledger
+    // records it sends the same event again, which is a duplicate, so the call list gets one task.
     private async Task CallListAsync(ReminderDelivery reminder, PracticeSettings practice, string reason, CancellationToken cancellationToken)
     {
-        var task = await _ledger.ToCallListAsync(reminder, practice.CallListRole, reason, _time.GetUtcNow(), cancellationToken);
+        var data = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["reminder"] = reminder.Id,
+            ["instance"] = reminder.InstanceId,
+            ["step"] = reminder.StepId,
+            ["template"] = reminder.Template,
+            ["language"] = reminder.Language,
+            ["reason"] = reason,
+        };
+        if (reminder.Channel is { } channel)
+        {
+            data["channel"] = channel;
+        }
+
+        var results = await _runtime.SubmitAsync([new WorkflowEvent
+        {
+            EventId = $"{CallList.ReminderUndeliverable}:{reminder.Key}",
+            PracticeId = reminder.PracticeId,
+            PatientId = reminder.PatientId,
+            Type = CallList.ReminderUndeliverable,
+            At = _time.GetUtcNow(),
+            Data = data,
+        }], cancellationToken);
+        if (results.Any(r => r.Status == SubmissionStatus.Failed))
+        {
+            throw new InvalidOperationException($"The call-list event of reminder {reminder.Key} failed: {results[0].Error}");
+        }
+
+        var task = CallList.TaskId(reminder.Id);
+        await _ledger.CallListedAsync(reminder, reason, task, cancellationToken);
         LogCallList(_logger, reminder.Key, task, practice.CallListRole);
     }
 

@@ -1,5 +1,4 @@
 using CareWorkflows.Engine.Persistence;
-using CareWorkflows.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace CareWorkflows.Engine.Reminders;
@@ -128,40 +127,13 @@ internal sealed class ReminderLedger(IDbContextFactory<CareflowDbContext> contex
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>No message may or could reach the patient: a task on the call list, and the reason on the timeline, in one transaction.</summary>
-    public async Task<string> ToCallListAsync(ReminderDelivery reminder, string role, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>Records that the reminder went to the call list (the task is made by the reminder.undeliverable event).</summary>
+    public async Task CallListedAsync(ReminderDelivery reminder, string reason, string taskId, CancellationToken cancellationToken)
     {
-        var task = new CareTask
-        {
-            Id = CareTask.IdFor(reminder.Id, "call-list", 1),
-            PracticeId = reminder.PracticeId,
-            PatientId = reminder.PatientId,
-            // Not tied to the instance: the call is still owed when the workflow moves on or ends.
-            InstanceId = "",
-            WorkflowId = "reminders",
-            StepId = $"call-list:{reminder.StepId}",
-            Role = role,
-            Title = $"Call the patient: the '{reminder.Template}' reminder could not be sent",
-            Priority = Definitions.TaskPriority.Routine,
-            CreatedAt = at,
-            Outcomes = ["reached", "not-reached"],
-            Reason = reason,
-        };
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var updated = await db.Reminders.Where(r => r.Id == reminder.Id && r.Status == ReminderStatus.Sending).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.Status, ReminderStatus.CallList).SetProperty(r => r.Outcome, reason).SetProperty(r => r.TaskId, task.Id)
+        await db.Reminders.Where(r => r.Id == reminder.Id && r.Status == ReminderStatus.Sending).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Status, ReminderStatus.CallList).SetProperty(r => r.Outcome, reason).SetProperty(r => r.TaskId, taskId)
             .SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
-        if (updated == 1)
-        {
-            db.Tasks.Add(RowMapping.NewRow(task));
-            db.Timeline.Add(Entry(reminder, "reminder.undeliverable", at, e => (e.Reason, e.Detail, e.Channel) = (reason, reminder.Template, reminder.Channel)));
-            db.Timeline.Add(Entry(reminder, "task.created", at, e => (e.Workflow, e.Step, e.Role, e.Reason, e.TaskId) = (task.WorkflowId, task.StepId, role, reason, task.Id)));
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return task.Id;
     }
 
     /// <summary>The ledger for the API, newest first.</summary>

@@ -126,7 +126,7 @@ public sealed class SigkillRecoveryTests(ITestOutputHelper output) : CareflowPro
 
     private static async Task AssertInboxAsync(CareflowDatabase database, List<EventPost> events)
     {
-        var rows = await database.RowsAsync($"SELECT EventId, Status, Error FROM inbox WHERE PracticeId = '{Practice}' AND Type <> 'timer.fired'");
+        var rows = await database.RowsAsync($"SELECT EventId, Status, Error FROM inbox WHERE PracticeId = '{Practice}' AND Type NOT IN ('timer.fired', 'reminder.undeliverable')");
         Assert.Equal(events.Count, rows.Count);
         Assert.Equal(events.Select(e => e.Id).Order(StringComparer.Ordinal), rows.Select(r => r[0]!).Order(StringComparer.Ordinal));
         var notDone = rows.Where(r => r[1] != "done").Select(r => $"{r[0]} {r[1]} {r[2]}").ToList();

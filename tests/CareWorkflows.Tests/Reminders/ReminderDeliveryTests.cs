@@ -134,6 +134,15 @@ public sealed class ReminderDeliveryTests(ITestOutputHelper output) : CareflowPr
         Assert.Contains("no contact details", ReasonFor("p-no-contact"), StringComparison.Ordinal);
         Assert.All(undeliverable, r => Assert.Equal(r.TaskId, Assert.Single(tasks, t => t.PatientId == r.PatientId && t.WorkflowId == "reminders").Id));
 
+        // The front desk makes the call and records it, like any task.
+        var call = Assert.Single(tasks, t => t.PatientId == "p-no-contact" && t.WorkflowId == "reminders");
+        using (var done = await client.PostAsJsonAsync(new Uri($"api/practices/{Practice}/tasks/{call.Id}/complete", UriKind.Relative), new { outcome = "reached", minutes = 3, by = "fd-1" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        }
+
+        Assert.Equal("completed", Assert.Single(await client.TasksAsync(Practice, "patient=p-no-contact&status=all"), t => t.Id == call.Id).Status);
+
         // START opts back in: the next reminder goes out again.
         using (var start = await client.PostAsync(new Uri($"api/practices/{Practice}/sms/inbound", UriKind.Relative),
             new FormUrlEncodedContent([new("From", "+13125550143"), new("Body", "START")])))
