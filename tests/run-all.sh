@@ -9,6 +9,12 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 2
 fi
 
+# The tools the tests start (smtp4dev, a real SMTP server for the reminder tests) are pinned in .config/dotnet-tools.json.
+if ! dotnet tool restore >/dev/null; then
+  echo "dotnet tool restore failed: the reminder tests need smtp4dev from .config/dotnet-tools.json." >&2
+  exit 2
+fi
+
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 

@@ -48,14 +48,18 @@ public static class DefinitionLoader
         var overlays = OverlayReader.LoadAll(workflowsDirectory, catalog, ruleNames, standards, conditions, diagnostics);
         var rules = RuleSetEvaluator.Compile(ruleSets, conditions, diagnostics);
 
+        var practices = LoadPractices(workflowsDirectory, catalog, diagnostics);
+        var templates = Reminders.TemplateSet.Load(workflowsDirectory, practices, diagnostics);
         var definitions = new DefinitionSet
         {
             Catalog = catalog,
             Workflows = [.. standards.Values.Select(s => s.Definition).OrderBy(w => w.Id, StringComparer.Ordinal), .. overlays],
             Forms = forms,
-            Practices = LoadPractices(workflowsDirectory, diagnostics),
+            Practices = practices,
             Rules = rules,
+            Templates = templates,
         };
+        templates.CheckLanguages(definitions.Workflows, practices, diagnostics);
         return diagnostics.HasErrors ? new LoadResult(null, diagnostics.Sorted()) : new LoadResult(definitions, []);
     }
 
@@ -188,7 +192,7 @@ public static class DefinitionLoader
         return standards;
     }
 
-    private static Dictionary<string, PracticeSettings> LoadPractices(string directory, Diagnostics diagnostics)
+    private static Dictionary<string, PracticeSettings> LoadPractices(string directory, Catalog catalog, Diagnostics diagnostics)
     {
         var practices = new Dictionary<string, PracticeSettings>(StringComparer.Ordinal);
         var root = Path.Join(directory, "practices");
@@ -202,7 +206,7 @@ public static class DefinitionLoader
             var path = Path.Join(folder, PracticeReader.FileName);
             var display = Display(directory, path);
             if (File.Exists(path) && YamlFile.Load(path, display, diagnostics) is { } node
-                && PracticeReader.Read(node, new SourceFile(display, diagnostics), Path.GetFileName(folder)) is { } practice)
+                && PracticeReader.Read(node, new SourceFile(display, diagnostics), Path.GetFileName(folder), catalog) is { } practice)
             {
                 practices[practice.Id] = practice;
             }

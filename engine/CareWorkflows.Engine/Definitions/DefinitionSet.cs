@@ -20,6 +20,9 @@ public sealed record DefinitionSet
     /// <summary>A practice's settings, or UTC defaults for a practice without practice.yaml.</summary>
     public PracticeSettings Practice(string id) => Practices.GetValueOrDefault(id) ?? PracticeSettings.Default(id);
 
+    /// <summary>The reminder templates, parsed and checked.</summary>
+    public Reminders.TemplateSet Templates { get; init; } = Reminders.TemplateSet.Empty;
+
     /// <summary>The compiled rule sets.</summary>
     public required RuleSetEvaluator Rules { get; init; }
 

@@ -70,4 +70,8 @@ public static class ErrorCodes
     public const string WrongShape = "CW0031";
     /// <summary>Two rule set files declare the same rule set name.</summary>
     public const string DuplicateRuleSet = "CW0032";
+    /// <summary>A reminder template has no file for a language a practice serves.</summary>
+    public const string TemplateLanguageMissing = "CW0033";
+    /// <summary>A reminder template that does not parse, names a value messages do not have, or does not render.</summary>
+    public const string TemplateDoesNotRender = "CW0034";
 }

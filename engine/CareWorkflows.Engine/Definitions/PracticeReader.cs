@@ -8,10 +8,10 @@ internal static class PracticeReader
 {
     public const string FileName = "practice.yaml";
 
-    private static readonly string[] Keys = ["practice", "name", "phone", "timezone", "holidays", "opens", "closes", "languages", "hl7"];
+    private static readonly string[] Keys = ["practice", "name", "phone", "timezone", "holidays", "opens", "closes", "languages", "hl7", "reminder-hours", "call-list-role", "phone-region"];
     private static readonly string[] Hl7Keys = ["facilities"];
 
-    public static PracticeSettings? Read(YamlNode root, SourceFile file, string folderId)
+    public static PracticeSettings? Read(YamlNode root, SourceFile file, string folderId, Catalog catalog)
     {
         if (root is not YamlMappingNode mapping)
         {
@@ -33,6 +33,19 @@ internal static class PracticeReader
         List<string> facilities = map.Mapping("hl7") is { } hl7
             ? new MappingReader(hl7, file, "the practice's hl7 settings", Hl7Keys).TextList("facilities", required: true).Select(f => f.Value).ToList()
             : [];
+        var (remindFrom, remindUntil) = ReminderHours(map);
+        var callListRole = map.Id("call-list-role", required: false);
+        if (callListRole is not null && catalog.Roles.Count > 0 && !catalog.Roles.ContainsKey(callListRole))
+        {
+            file.Diagnostics.Add(ErrorCodes.UnknownRole, map.ValueAt("call-list-role"),
+                $"unknown role '{callListRole}' for the call list.{Suggestions.DidYouMean(callListRole, catalog.Roles.Keys)} Roles are declared in catalog.yaml.");
+        }
+
+        var region = map.Text("phone-region");
+        if (region is not null && (region.Length != 2 || !region.All(char.IsAsciiLetterUpper)))
+        {
+            file.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt("phone-region"), $"'{region}' is not a region code. Write the two capital letters of ISO 3166, e.g. US.");
+        }
 
         if (file.Diagnostics.Errors.Count > errorsBefore || id is null || zone is null)
         {
@@ -45,6 +58,11 @@ internal static class PracticeReader
             Phone = map.Text("phone"),
             Languages = languages.Count > 0 ? languages : ["en"],
             Hl7Facilities = facilities,
+            LanguagesAt = map.Has("languages") ? map.ValueAt("languages") : map.At,
+            RemindFrom = remindFrom,
+            RemindUntil = remindUntil,
+            CallListRole = callListRole ?? "front-desk",
+            PhoneRegion = region ?? "US",
         };
     }
 
@@ -96,6 +114,39 @@ internal static class PracticeReader
 
         map.File.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt("closes"), $"the practice closes ({closes:HH\\:mm}) before it opens ({opens:HH\\:mm}). Fix 'opens' or 'closes'.");
         return (new TimeOnly(8, 0), new TimeOnly(17, 0));
+    }
+
+    /// <summary>'reminder-hours: "08:00-20:00"', patient-local; reminders due outside wait for the next opening.</summary>
+    private static (TimeOnly From, TimeOnly Until) ReminderHours(MappingReader map)
+    {
+        var text = map.Text("reminder-hours");
+        var defaults = (new TimeOnly(8, 0), new TimeOnly(20, 0));
+        if (text is null)
+        {
+            return defaults;
+        }
+
+        var parts = text.Split('-', StringSplitOptions.TrimEntries);
+        if (parts.Length == 2 && Clock(parts[0], out var from) && Clock(parts[1], out var until) && until > from)
+        {
+            return (from, until);
+        }
+
+        map.File.Diagnostics.Add(ErrorCodes.InvalidValue, map.ValueAt("reminder-hours"),
+            $"'{text}' is not a span of hours. Write the patient-local hours reminders may go out as \"HH:mm-HH:mm\", e.g. \"08:00-20:00\" (\"00:00-24:00\" for any time), the first before the second.");
+        return defaults;
+    }
+
+    // 24:00 is the end of the day: "00:00-24:00" allows any hour.
+    private static bool Clock(string text, out TimeOnly time)
+    {
+        if (text == "24:00")
+        {
+            time = TimeOnly.MaxValue;
+            return true;
+        }
+
+        return TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
     }
 
     private static TimeOnly Time(MappingReader map, string key, TimeOnly fallback)

@@ -119,6 +119,10 @@ public sealed record ReminderStep(string Id, string? Title, SourceLocation At, s
     /// <summary>Channel to use; null for the patient's preferred channel.</summary>
     public string? Channel { get; init; }
 
+    /// <summary>Where the template is named, for the validator's language checks; not part of the stored definition.</summary>
+    [JsonIgnore]
+    public SourceLocation? TemplateAt { get; init; }
+
     /// <inheritdoc />
     public override string Kind => "reminder";
 }

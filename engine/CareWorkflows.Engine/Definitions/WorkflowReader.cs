@@ -217,6 +217,7 @@ internal sealed partial class WorkflowReader(Catalog catalog, SourceFile file, I
         return template is null || time is null ? null : new ReminderStep(id, title, at, template, time)
         {
             Channel = map.OneOf("channel", StepKeys.Channels),
+            TemplateAt = map.ValueAt("template"),
         };
     }
 

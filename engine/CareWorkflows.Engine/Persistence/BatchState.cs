@@ -163,6 +163,9 @@ internal sealed class BatchState
                 Template = reminder.Template,
                 Channel = reminder.Channel,
                 SendAt = reminder.SendAt,
+                NotBefore = reminder.SendAt,
+                Language = reminder.Language,
+                Data = StoreJson.Write(reminder.Data),
             });
         }
 

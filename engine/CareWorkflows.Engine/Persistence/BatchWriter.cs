@@ -68,8 +68,11 @@ internal sealed class BatchWriter(DbConnection connection, DbTransaction transac
         """UPDATE "timers" SET "Status"=@p0,"FiredAt"=@p1 WHERE "Id"=@p2""", TimerStatus.Fired, instant(firedAt), id);
 
     public void Reminder(ReminderRow row) => Run(
-        """INSERT INTO "reminders" ("Id","PracticeId","PatientId","InstanceId","StepId","Template","Channel","SendAt","Status") VALUES (@p0,@p1,@p2,@p3,@p4,@p5,@p6,@p7,@p8) ON CONFLICT ("Id") DO NOTHING""",
-        row.Id, row.PracticeId, row.PatientId, row.InstanceId, row.StepId, row.Template, row.Channel, instant(row.SendAt), row.Status);
+        """
+        INSERT INTO "reminders" ("Id","PracticeId","PatientId","InstanceId","StepId","Template","Channel","SendAt","Status","Language","Data","NotBefore","Attempts")
+        VALUES (@p0,@p1,@p2,@p3,@p4,@p5,@p6,@p7,@p8,@p9,@p10,@p11,0) ON CONFLICT ("Id") DO NOTHING
+        """,
+        row.Id, row.PracticeId, row.PatientId, row.InstanceId, row.StepId, row.Template, row.Channel, instant(row.SendAt), row.Status, row.Language, row.Data, instant(row.NotBefore));
 
     public void ListEntry(ListEntryRow row) => Run(
         """INSERT INTO "list_entries" ("PracticeId","ListId","PatientId","At","By","InstanceId") VALUES (@p0,@p1,@p2,@p3,@p4,@p5) ON CONFLICT ("PracticeId","ListId","PatientId") DO NOTHING""",
@@ -77,11 +80,11 @@ internal sealed class BatchWriter(DbConnection connection, DbTransaction transac
 
     public void Timeline(TimelineRow row) => Run(
         """
-        INSERT INTO "timeline" ("PracticeId","PatientId","At","Type","Workflow","Version","Step","Role","Due","Outcome","Reason","Detail","InstanceId","TaskId","EventId")
-        VALUES (@p0,@p1,@p2,@p3,@p4,@p5,@p6,@p7,@p8,@p9,@p10,@p11,@p12,@p13,@p14)
+        INSERT INTO "timeline" ("PracticeId","PatientId","At","Type","Workflow","Version","Step","Role","Due","Outcome","Reason","Detail","InstanceId","TaskId","EventId","Channel","Language")
+        VALUES (@p0,@p1,@p2,@p3,@p4,@p5,@p6,@p7,@p8,@p9,@p10,@p11,@p12,@p13,@p14,@p15,@p16)
         """,
         row.PracticeId, row.PatientId, instant(row.At), row.Type, row.Workflow, row.Version, row.Step, row.Role, instant(row.Due), row.Outcome, row.Reason,
-        row.Detail, row.InstanceId, row.TaskId, row.EventId);
+        row.Detail, row.InstanceId, row.TaskId, row.EventId, row.Channel, row.Language);
 
     public void Interaction(InteractionRow row) => Run(
         """

@@ -21,8 +21,10 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<InteractionRow> Interactions => Set<InteractionRow>();
     public DbSet<ReferralRow> Referrals => Set<ReferralRow>();
     public DbSet<CareGoalRow> CareGoals => Set<CareGoalRow>();
-    public DbSet<PatientContactRow> PatientContacts => Set<PatientContactRow>();
     public DbSet<CareManagerRow> CareManagers => Set<CareManagerRow>();
+    public DbSet<ContactRow> Contacts => Set<ContactRow>();
+    public DbSet<GroupSessionRow> GroupSessions => Set<GroupSessionRow>();
+    public DbSet<GroupInvitationRow> GroupInvitations => Set<GroupInvitationRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -70,6 +72,26 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("reminders");
             e.HasKey(r => r.Id);
             e.HasIndex(r => new { r.Status, r.SendAt });
+            e.HasIndex(r => new { r.Status, r.NotBefore });
+            e.HasIndex(r => new { r.PracticeId, r.PatientId });
+        });
+        modelBuilder.Entity<ContactRow>(e =>
+        {
+            e.ToTable("patient_contacts");
+            e.HasKey(r => new { r.PracticeId, r.PatientId });
+            e.HasIndex(r => new { r.PracticeId, r.PhoneE164 });
+        });
+        modelBuilder.Entity<GroupSessionRow>(e =>
+        {
+            e.ToTable("group_sessions");
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.PracticeId, r.StartsAt });
+        });
+        modelBuilder.Entity<GroupInvitationRow>(e =>
+        {
+            e.ToTable("group_invitations");
+            e.HasKey(r => new { r.PracticeId, r.SessionId, r.PatientId });
+            e.HasIndex(r => new { r.PracticeId, r.PatientId });
         });
         modelBuilder.Entity<DefinitionVersionRow>(e =>
         {
@@ -122,11 +144,6 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("care_goals");
             e.HasKey(r => new { r.PracticeId, r.PatientId, r.GoalId });
-        });
-        modelBuilder.Entity<PatientContactRow>(e =>
-        {
-            e.ToTable("patient_contacts");
-            e.HasKey(r => new { r.PracticeId, r.PatientId });
         });
         modelBuilder.Entity<CareManagerRow>(e =>
         {

@@ -66,17 +66,6 @@ internal sealed class CareGoalRow
     public string? UpdatedBy { get; set; }
 }
 
-internal sealed class PatientContactRow
-{
-    public required string PracticeId { get; set; }
-    public required string PatientId { get; set; }
-    public string? Phone { get; set; }
-    public string? Email { get; set; }
-    public string? BestTime { get; set; }
-    public DateTimeOffset UpdatedAt { get; set; }
-    public string? UpdatedBy { get; set; }
-}
-
 internal sealed class CareManagerRow
 {
     public required string PracticeId { get; set; }

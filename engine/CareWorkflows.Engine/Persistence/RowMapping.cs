@@ -142,6 +142,8 @@ internal static class RowMapping
         InstanceId = entry.InstanceId,
         TaskId = entry.TaskId,
         EventId = eventId,
+        Channel = entry.Channel,
+        Language = entry.Language,
     };
 
     public static TimelineEntry ToRecord(TimelineRow row) => new()
@@ -160,5 +162,7 @@ internal static class RowMapping
         Detail = row.Detail,
         InstanceId = row.InstanceId,
         TaskId = row.TaskId,
+        Channel = row.Channel,
+        Language = row.Language,
     };
 }

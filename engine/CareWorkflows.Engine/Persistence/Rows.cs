@@ -118,6 +118,8 @@ internal sealed class TimelineRow
     public string? InstanceId { get; set; }
     public string? TaskId { get; set; }
     public required string EventId { get; set; }
+    public string? Channel { get; set; }
+    public string? Language { get; set; }
 }
 
 internal sealed class ReminderRow
@@ -130,7 +132,76 @@ internal sealed class ReminderRow
     public required string Template { get; set; }
     public string? Channel { get; set; }
     public DateTimeOffset SendAt { get; set; }
-    public string Status { get; set; } = "queued";
+    public string Status { get; set; } = ReminderStatus.Queued;
+    public string Language { get; set; } = "en";
+    public string Data { get; set; } = "{}";
+
+    // The delivery ledger: when it may go out (quiet hours move it), how many deliveries were started, the lease of
+    // the one under way, and what came of it.
+    public DateTimeOffset NotBefore { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset? LeaseUntil { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+    public string? SentBy { get; set; }
+    public string? Outcome { get; set; }
+    public string? TaskId { get; set; }
+}
+
+internal static class ReminderStatus
+{
+    public const string Queued = "queued";
+    public const string Sending = "sending";
+    public const string Sent = "sent";
+    public const string CallList = "call-list";
+}
+
+/// <summary>How to reach a patient, and what they agreed to. PHI: never logged.</summary>
+internal sealed class ContactRow
+{
+    public required string PracticeId { get; set; }
+    public required string PatientId { get; set; }
+    public string? FirstName { get; set; }
+    public string? Phone { get; set; }
+    public string? PhoneE164 { get; set; }
+    public string? Email { get; set; }
+    public string? PortalId { get; set; }
+    public string? TimeZone { get; set; }
+    public string? BestTime { get; set; }
+    public string? UpdatedBy { get; set; }
+
+    // Channels the patient consented to, comma-separated; and the opt-outs with when, how and by whom (JSON).
+    public string Channels { get; set; } = "";
+    public string OptOuts { get; set; } = "[]";
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+internal sealed class GroupSessionRow
+{
+    public required string Id { get; set; }
+    public required string PracticeId { get; set; }
+    public required string Topic { get; set; }
+    public string? Program { get; set; }
+    public DateTimeOffset StartsAt { get; set; }
+    public int Minutes { get; set; }
+    public required string Place { get; set; }
+    public int Capacity { get; set; }
+    public string? Facilitator { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+internal sealed class GroupInvitationRow
+{
+    public required string PracticeId { get; set; }
+    public required string SessionId { get; set; }
+    public required string PatientId { get; set; }
+    public DateTimeOffset InvitedAt { get; set; }
+    public string? InvitedBy { get; set; }
+    public required string Via { get; set; }
+    public string? Rsvp { get; set; }
+    public DateTimeOffset? RsvpAt { get; set; }
+    public bool? Attended { get; set; }
+    public DateTimeOffset? AttendanceAt { get; set; }
+    public string? AttendanceBy { get; set; }
 }
 
 internal sealed class ListEntryRow

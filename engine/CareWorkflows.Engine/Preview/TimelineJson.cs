@@ -29,6 +29,8 @@ public static class TimelineJson
         Add(fields, "outcome", entry.Outcome);
         Add(fields, "reason", entry.Reason);
         Add(fields, "detail", entry.Detail);
+        Add(fields, "channel", entry.Channel);
+        Add(fields, "language", entry.Language);
         return fields;
     }
 

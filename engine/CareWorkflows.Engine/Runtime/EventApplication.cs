@@ -30,6 +30,9 @@ internal sealed class EventApplication(RunContext run)
             case EnrollmentUpdated:
                 await OnEnrollmentUpdatedAsync(cancellationToken);
                 break;
+            case CallList.ReminderUndeliverable:
+                CallList.Apply(run);
+                break;
             default:
                 var tierBefore = run.Work.Patient.Facts.Tier;
                 var factsChanged = UpdateFacts(out var explicitEnrollment);

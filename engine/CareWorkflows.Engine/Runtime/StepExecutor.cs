@@ -233,8 +233,22 @@ internal sealed class StepExecutor(RunContext run)
     public void Send(InstanceState instance, WorkflowDefinition workflow, ReminderStep reminder)
     {
         var id = $"{instance.Id}/{instance.StepKey}/{instance.Attempt}";
-        run.Work.Add(new ReminderMessage(id, instance.PracticeId, instance.PatientId, instance.Id, reminder.Id, reminder.Template, reminder.Channel, run.At));
-        run.Work.Add(Entry("reminder.sent", instance, workflow) with { Step = reminder.Id, Detail = reminder.Template });
+        var facts = run.Work.Patient.Facts;
+        var channel = reminder.Channel ?? (facts.PreferredChannel is { Length: > 0 } preferred ? preferred : ReminderMessage.DefaultChannel);
+        var language = run.Current.Practice(instance.PracticeId).LanguageFor(facts.Language);
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (instance.Anchors.TryGetValue("appointment.start", out var start))
+        {
+            data["appointment.start"] = start.ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        if (instance.StartData.TryGetValue("place", out var place))
+        {
+            data["appointment.place"] = place;
+        }
+
+        run.Work.Add(new ReminderMessage(id, instance.PracticeId, instance.PatientId, instance.Id, reminder.Id, reminder.Template, channel, run.At) { Language = language, Data = data });
+        run.Work.Add(Entry("reminder.sent", instance, workflow) with { Step = reminder.Id, Detail = reminder.Template, Channel = channel, Language = language });
     }
 
     private void Record(InstanceState instance, WorkflowDefinition workflow, RecordStep record)

@@ -48,4 +48,10 @@ public sealed record TimelineEntry
 
     /// <summary>Extra detail: list id, template, tier and programs.</summary>
     public string? Detail { get; init; }
+
+    /// <summary>The channel, for reminders (sms, email, portal ...).</summary>
+    public string? Channel { get; init; }
+
+    /// <summary>The language, for reminders.</summary>
+    public string? Language { get; init; }
 }

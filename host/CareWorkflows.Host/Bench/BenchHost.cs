@@ -38,7 +38,7 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public static async Task<BenchHost> StartAsync(string workflows, string rules, string dataDirectory, CancellationToken cancellationToken)
     {
-        var options = new ServeOptions(workflows, rules, "http://127.0.0.1:0", dataDirectory) { SweepInterval = TimeSpan.FromSeconds(1) };
+        var options = new ServeOptions(workflows, rules, "http://127.0.0.1:0", dataDirectory) { SweepInterval = TimeSpan.FromSeconds(1), DeliverReminders = false };
         var app = await CareflowApp.BuildAsync(options, cancellationToken);
         await app.StartAsync(cancellationToken);
         var address = app.Urls.FirstOrDefault(u => !u.EndsWith(":0", StringComparison.Ordinal))

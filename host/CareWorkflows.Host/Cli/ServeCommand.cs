@@ -17,14 +17,21 @@ internal static class ServeCommand
         var mllpPort = new Option<int?>("--mllp-port") { Description = "Listen for HL7 v2 ADT messages over MLLP on this TCP port (the registered HL7 port is 2575). Off when not given." };
         var mllpAddress = new Option<string>("--mllp-address") { Description = "The address the MLLP listener binds to; 0.0.0.0 for every interface.", DefaultValueFactory = _ => "127.0.0.1" };
         var hl7Drop = new Option<DirectoryInfo?>("--hl7-drop") { Description = "Take HL7 v2 ADT messages from *.hl7 files put in this folder (created if missing); taken files move to processed/ or rejected/ with their ACKs." };
+        var config = new Option<FileInfo?>("--config") { Description = "A JSON settings file read after appsettings.json, e.g. the Reminders section with the SMTP server, SMS gateway and portal webhook (README)." };
         var workflows = DefinitionFolders.WorkflowsOption();
         var rules = DefinitionFolders.RulesOption();
         var command = new Command("serve", "Run the careflow host: REST API under /api, OpenAPI at /api/openapi.json, health at /api/health. Data lives in one SQLite file; no setup needed.")
         {
-            urls, data, demo, sweep, verbose, mllpPort, mllpAddress, hl7Drop, workflows, rules,
+            urls, data, demo, sweep, verbose, mllpPort, mllpAddress, hl7Drop, config, workflows, rules,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(config) is { Exists: false } missing)
+            {
+                Console.Error.WriteLine($"--config {missing.FullName}: no such file.");
+                return 2;
+            }
+
             if (parse.GetValue(sweep) is < 0.05 or > 3600)
             {
                 Console.Error.WriteLine("--sweep-seconds must be between 0.05 and 3600.");
@@ -55,6 +62,7 @@ internal static class ServeCommand
                 MllpPort = parse.GetValue(mllpPort),
                 MllpAddress = parse.GetValue(mllpAddress)!,
                 Hl7DropDirectory = parse.GetValue(hl7Drop)?.FullName,
+                ConfigFile = parse.GetValue(config)?.FullName,
             };
             WebApplication app;
             try

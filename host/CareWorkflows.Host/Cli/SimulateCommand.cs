@@ -81,7 +81,7 @@ internal static class SimulateCommand
                 Markup.Escape(entry.Step ?? ""),
                 Markup.Escape(entry.Role ?? ""),
                 Markup.Escape(entry.Due is { } due ? TimelineJson.Format(due, zone) : ""),
-                Markup.Escape(entry.Outcome ?? entry.Reason ?? entry.Detail ?? ""));
+                Markup.Escape(entry.Outcome ?? entry.Reason ?? (entry.Channel is null ? entry.Detail : $"{entry.Detail} by {entry.Channel} in {entry.Language}") ?? ""));
         }
 
         AnsiConsole.Write(table);

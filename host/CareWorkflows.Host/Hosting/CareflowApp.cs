@@ -3,6 +3,7 @@ using CareWorkflows.Engine.Interop.Hl7v2;
 using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Records;
 using CareWorkflows.Engine.Records.Billing;
+using CareWorkflows.Engine.Reminders;
 using CareWorkflows.Engine.Runtime;
 using CareWorkflows.Engine.Scheduling;
 using CareWorkflows.Host.Api;
@@ -33,6 +34,12 @@ internal sealed record ServeOptions(string WorkflowsDirectory, string RulesDirec
     /// <summary>The HL7 v2 drop folder; null: none.</summary>
     public string? Hl7DropDirectory { get; init; }
 
+    /// <summary>A JSON settings file read after appsettings.json (channels of reminder delivery ...).</summary>
+    public string? ConfigFile { get; init; }
+
+    /// <summary>False keeps the reminder delivery worker off whatever the settings say (benchmarks measure the runtime alone).</summary>
+    public bool DeliverReminders { get; init; } = true;
+
     public string DatabasePath => Path.Join(DataDirectory, "careflow.db");
 
     public string LogDirectory => Path.Join(DataDirectory, "logs");
@@ -52,6 +59,15 @@ internal static class CareflowApp
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
+        if (options.ConfigFile is not null)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(options.ConfigFile), optional: false);
+            // Environment variables (Reminders__Sms__AuthToken ...) still win, so secrets need not be in the file.
+            builder.Configuration.AddEnvironmentVariables();
+        }
+
+        var reminders = builder.Configuration.GetSection(ReminderOptions.Section).Get<ReminderOptions>() ?? new ReminderOptions();
+        reminders.Deliver &= options.DeliverReminders;
         builder.Services.AddSerilog(config => config
             .MinimumLevel.Is(options.Verbose ? LogEventLevel.Debug : LogEventLevel.Information)
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
@@ -66,6 +82,7 @@ internal static class CareflowApp
         builder.Services.AddCareflowSqlite(connectionString);
         builder.Services.AddCareRecords(options.RulesDirectory);
         builder.Services.AddCareflowScheduling(connectionString, options.SweepInterval);
+        builder.Services.AddCareflowReminders(reminders);
         builder.Services.AddSingleton<DefinitionWatcher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<DefinitionWatcher>());
         if (options.Demo)
@@ -128,6 +145,8 @@ internal static class CareflowApp
         practice.MapCareTeamApi();
         practice.MapListsApi();
         practice.MapReportsApi();
+        practice.MapContactsApi();
+        practice.MapGroupVisitsApi();
         return app;
     }
 }

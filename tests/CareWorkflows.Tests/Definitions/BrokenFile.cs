@@ -3,17 +3,25 @@ using System.Text.RegularExpressions;
 
 namespace CareWorkflows.Tests.Definitions;
 
-/// <summary>One error a broken file must produce: its code, where, and a piece of its message.</summary>
-internal sealed record ExpectedError(string Code, int Line, int Column, string? MessagePart);
+/// <summary>One error a broken file must produce: its code, where (in the broken file unless another file is named), and a piece of its message.</summary>
+internal sealed record ExpectedError(string Code, int Line, int Column, string? MessagePart)
+{
+    public string? File { get; init; }
+}
 
 /// <summary>
 /// A file of <c>Definitions/Invalid/</c>, with what its comment header says:
 /// <c># expect: CW0002 5:5 Did you mean 'title'</c> (one line per error the validator must report),
-/// <c># place: workflows/practices/p1/x.yaml</c> (where it goes; default <c>workflows/&lt;file name&gt;</c>) and
-/// <c># base: no-workflows</c> (leave the shipped workflow files out, for a catalog they could not load with).
+/// <c># place: workflows/practices/p1/x.yaml</c> (where it goes; default <c>workflows/&lt;file name&gt;</c>),
+/// <c># base: no-workflows</c> (leave the shipped workflow files out, for a catalog they could not load with) and
+/// <c># with: workflows/templates/x.en.liquid Hi {{ patient.first_name }}</c> (one more file of one line, e.g. a template;
+/// an error in it is expected as <c># expect: CW0034 workflows/templates/x.en.liquid:1:7 ...</c>).
 /// </summary>
 internal sealed partial record BrokenFile(string Name, string Text, string Place, bool WithoutWorkflows, IReadOnlyList<ExpectedError> Expected)
 {
+    /// <summary>Extra one-line files the broken file needs beside it.</summary>
+    public IReadOnlyDictionary<string, string> With { get; init; } = new Dictionary<string, string>();
+
     public static string Folder { get; } = Path.Join(AppContext.BaseDirectory, "Definitions", "Invalid");
 
     public static IReadOnlyList<string> Names { get; } =
@@ -28,6 +36,7 @@ internal sealed partial record BrokenFile(string Name, string Text, string Place
         var place = $"workflows/{name}";
         var withoutWorkflows = false;
         var expected = new List<ExpectedError>();
+        var with = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n').Select(l => l.TrimEnd('\r')).TakeWhile(l => l.StartsWith('#')))
         {
             if (ExpectLine().Match(line) is { Success: true } expect)
@@ -36,11 +45,18 @@ internal sealed partial record BrokenFile(string Name, string Text, string Place
                     expect.Groups["code"].Value,
                     int.Parse(expect.Groups["line"].Value, CultureInfo.InvariantCulture),
                     int.Parse(expect.Groups["column"].Value, CultureInfo.InvariantCulture),
-                    expect.Groups["text"].Success ? expect.Groups["text"].Value.Trim() : null));
+                    expect.Groups["text"].Success ? expect.Groups["text"].Value.Trim() : null)
+                {
+                    File = expect.Groups["file"].Success ? expect.Groups["file"].Value : null,
+                });
             }
             else if (PlaceLine().Match(line) is { Success: true } placeLine)
             {
                 place = placeLine.Groups["path"].Value;
+            }
+            else if (WithLine().Match(line) is { Success: true } withLine)
+            {
+                with[withLine.Groups["path"].Value] = withLine.Groups["text"].Value;
             }
             else if (line.Trim() == "# base: no-workflows")
             {
@@ -48,14 +64,17 @@ internal sealed partial record BrokenFile(string Name, string Text, string Place
             }
         }
 
-        return new BrokenFile(name, text, place, withoutWorkflows, expected);
+        return new BrokenFile(name, text, place, withoutWorkflows, expected) { With = with };
     }
 
     /// <summary>Copies the shipped workflows and rules into a fresh temporary folder and puts this file in its place.</summary>
     public StagedDefinitions Stage() => StagedDefinitions.Create(this);
 
-    [GeneratedRegex(@"^#\s*expect:\s*(?<code>CW\d{4})\s+(?<line>\d+):(?<column>\d+)(?:\s+(?<text>\S.*))?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^#\s*expect:\s*(?<code>CW\d{4})\s+(?:(?<file>(workflows|rules)/[^:\s]+):)?(?<line>\d+):(?<column>\d+)(?:\s+(?<text>\S.*))?$", RegexOptions.CultureInvariant)]
     private static partial Regex ExpectLine();
+
+    [GeneratedRegex(@"^#\s*with:\s*(?<path>workflows/\S+)\s(?<text>.*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex WithLine();
 
     [GeneratedRegex(@"^#\s*place:\s*(?<path>(workflows|rules)/\S+)\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex PlaceLine();
@@ -82,6 +101,11 @@ internal sealed class StagedDefinitions : IDisposable
             var target = Path.Join(staged.Root, file.Place);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.WriteAllText(target, file.Text);
+            foreach (var (path, text) in file.With)
+            {
+                File.WriteAllText(Path.Join(staged.Root, path), text + "\n");
+            }
+
             return staged;
         }
         catch

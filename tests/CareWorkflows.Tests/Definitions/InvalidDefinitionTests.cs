@@ -20,7 +20,7 @@ public partial class InvalidDefinitionTests
 
         var result = DefinitionLoader.Load(staged.Workflows, staged.Rules);
 
-        var expected = file.Expected.Select(e => $"{e.Code} {file.Place}:{e.Line}:{e.Column}").Order(StringComparer.Ordinal).ToList();
+        var expected = file.Expected.Select(e => $"{e.Code} {e.File ?? file.Place}:{e.Line}:{e.Column}").Order(StringComparer.Ordinal).ToList();
         var actual = result.Errors.Select(e => $"{e.Code} {staged.Relative(e.At.File)}:{e.At.Line}:{e.At.Column}").Order(StringComparer.Ordinal).ToList();
         if (!expected.SequenceEqual(actual))
         {

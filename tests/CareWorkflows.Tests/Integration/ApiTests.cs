@@ -291,7 +291,7 @@ public sealed class ApiTests(CareflowFixture careflow) : IClassFixture<CareflowF
         var health = await CareflowApi.ReadAsync<HealthView>(response, HttpStatusCode.OK);
 
         Assert.Equal("healthy", health.Status);
-        Assert.Equal(3, health.Workflows);
+        Assert.Equal(4, health.Workflows);
     }
 
     private async Task<ProblemView> PostRawAsync(string practice, string json)

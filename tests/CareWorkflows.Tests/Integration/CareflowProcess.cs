@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace CareWorkflows.Tests.Integration;
 
@@ -58,8 +57,8 @@ public sealed class CareflowProcess : IAsyncDisposable
     /// <summary>The error lines among the last lines the process wrote, for the test's output.</summary>
     public string Errors => string.Join('\n', _output.Where(l => l.Contains(" ERR]", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).TakeLast(20));
 
-    /// <summary>Starts <c>careflow serve</c> (with <paramref name="extraArguments"/>) and waits until its health endpoint answers 200.</summary>
-    public static async Task<CareflowProcess> StartAsync(CareflowWorkspace workspace, double sweepSeconds = 0.2, IReadOnlyList<string>? extraArguments = null)
+    /// <summary>Starts <c>careflow serve</c> and waits until its health endpoint answers 200.</summary>
+    public static async Task<CareflowProcess> StartAsync(CareflowWorkspace workspace, double sweepSeconds = 0.2, params string[] extraArguments)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         var dll = Path.Join(AppContext.BaseDirectory, "careflow.dll");
@@ -68,7 +67,7 @@ public sealed class CareflowProcess : IAsyncDisposable
             throw new InvalidOperationException($"{dll} is missing: the test project must reference the host project.");
         }
 
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var baseAddress = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}/");
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -84,7 +83,7 @@ public sealed class CareflowProcess : IAsyncDisposable
             "--workflows", workspace.Workflows,
             "--rules", workspace.Rules,
             "--sweep-seconds", sweepSeconds.ToString(CultureInfo.InvariantCulture),
-        }.Concat(extraArguments ?? []))
+        }.Concat(extraArguments))
         {
             info.ArgumentList.Add(argument);
         }
@@ -194,20 +193,5 @@ public sealed class CareflowProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"careflow did not answer GET /api/health with 200 within {StartTimeout.TotalSeconds} s. Its output:\n{Output}");
-    }
-
-    /// <summary>A TCP port free on the loopback interface right now.</summary>
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
     }
 }

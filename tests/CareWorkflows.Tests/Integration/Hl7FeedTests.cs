@@ -158,7 +158,7 @@ public sealed class Hl7FeedTests(ITestOutputHelper output) : CareflowProcessTest
             hl7:
               facilities: [LAKESIDE]
             """);
-        var port = CareflowProcess.FreePort();
+        var port = LoopbackPort.Free();
         var careflow = await StartAsync(["--mllp-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. more]);
         Assert.Contains($"HL7 MLLP:    127.0.0.1:{port}", careflow.Output, StringComparison.Ordinal);
 

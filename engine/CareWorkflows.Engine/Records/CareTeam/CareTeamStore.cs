@@ -3,37 +3,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CareWorkflows.Engine.Records.CareTeam;
 
-/// <summary>How to reach a patient (for the needs-follow-up list). PHI: stored, shown to the care team, never logged.</summary>
-internal sealed record PatientContact(string? Phone, string? Email, string? BestTime, DateTimeOffset UpdatedAt, string? UpdatedBy);
-
 /// <summary>The care manager a patient is assigned to, since when and by whom.</summary>
 internal sealed record CareManagerAssignment(string PatientId, string StaffId, DateTimeOffset Since, string? By);
 
-/// <summary>Contact details and care-manager assignments of one practice's patients.</summary>
+/// <summary>Care-manager assignments of one practice's patients.</summary>
 internal sealed class CareTeamStore(IDbContextFactory<CareflowDbContext> contexts, TimeProvider time)
 {
-    public async Task<PatientContact?> ContactAsync(string practiceId, string patientId, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var row = await db.PatientContacts.AsNoTracking().FirstOrDefaultAsync(c => c.PracticeId == practiceId && c.PatientId == patientId, cancellationToken);
-        return row is null ? null : new PatientContact(row.Phone, row.Email, row.BestTime, row.UpdatedAt, row.UpdatedBy);
-    }
-
-    public async Task<PatientContact> SetContactAsync(string practiceId, string patientId, string? phone, string? email, string? bestTime, string by, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var row = await db.PatientContacts.FirstOrDefaultAsync(c => c.PracticeId == practiceId && c.PatientId == patientId, cancellationToken);
-        if (row is null)
-        {
-            row = new PatientContactRow { PracticeId = practiceId, PatientId = patientId };
-            db.PatientContacts.Add(row);
-        }
-
-        (row.Phone, row.Email, row.BestTime, row.UpdatedAt, row.UpdatedBy) = (phone, email, bestTime, time.GetUtcNow(), by);
-        await db.SaveChangesAsync(cancellationToken);
-        return new PatientContact(row.Phone, row.Email, row.BestTime, row.UpdatedAt, row.UpdatedBy);
-    }
-
     public async Task<CareManagerAssignment?> CareManagerAsync(string practiceId, string patientId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

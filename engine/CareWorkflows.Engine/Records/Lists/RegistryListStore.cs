@@ -19,7 +19,7 @@ internal sealed class RegistryListStore(IDbContextFactory<CareflowDbContext> con
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entries = await db.ListEntries.AsNoTracking().Where(e => e.PracticeId == practiceId && e.ListId == listId).OrderBy(e => e.At).ToListAsync(cancellationToken);
         var ids = entries.Select(e => e.PatientId).ToList();
-        var contacts = await db.PatientContacts.AsNoTracking().Where(c => c.PracticeId == practiceId && ids.Contains(c.PatientId)).ToDictionaryAsync(c => c.PatientId, StringComparer.Ordinal, cancellationToken);
+        var contacts = await db.Contacts.AsNoTracking().Where(c => c.PracticeId == practiceId && ids.Contains(c.PatientId)).ToDictionaryAsync(c => c.PatientId, StringComparer.Ordinal, cancellationToken);
         var facts = await db.Patients.AsNoTracking().Where(p => p.PracticeId == practiceId && ids.Contains(p.PatientId))
             .ToDictionaryAsync(p => p.PatientId, p => StoreJson.Read<PatientFacts>(p.Facts), StringComparer.Ordinal, cancellationToken);
         var managers = await db.CareManagers.AsNoTracking().Where(c => c.PracticeId == practiceId && ids.Contains(c.PatientId)).ToDictionaryAsync(c => c.PatientId, c => c.StaffId, StringComparer.Ordinal, cancellationToken);

@@ -79,23 +79,6 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
-                name: "patient_contacts",
-                columns: table => new
-                {
-                    PracticeId = table.Column<string>(type: "TEXT", nullable: false),
-                    PatientId = table.Column<string>(type: "TEXT", nullable: false),
-                    Phone = table.Column<string>(type: "TEXT", nullable: true),
-                    Email = table.Column<string>(type: "TEXT", nullable: true),
-                    BestTime = table.Column<string>(type: "TEXT", nullable: true),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedBy = table.Column<string>(type: "TEXT", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_patient_contacts", x => new { x.PracticeId, x.PatientId });
-                });
-
-            migrationBuilder.CreateTable(
                 name: "referrals",
                 columns: table => new
                 {
@@ -153,9 +136,6 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "interactions");
-
-            migrationBuilder.DropTable(
-                name: "patient_contacts");
 
             migrationBuilder.DropTable(
                 name: "referrals");

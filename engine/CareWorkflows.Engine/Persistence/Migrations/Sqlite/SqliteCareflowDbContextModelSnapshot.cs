@@ -94,6 +94,56 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.ToTable("care_managers", (string)null);
                 });
 
+            modelBuilder.Entity("CareWorkflows.Engine.Persistence.ContactRow", b =>
+                {
+                    b.Property<string>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PatientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BestTime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channels")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirstName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OptOuts")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Phone")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhoneE164")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PortalId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PracticeId", "PatientId");
+
+                    b.HasIndex("PracticeId", "PhoneE164");
+
+                    b.ToTable("patient_contacts", (string)null);
+                });
+
             modelBuilder.Entity("CareWorkflows.Engine.Persistence.DefinitionVersionRow", b =>
                 {
                     b.Property<string>("WorkflowId")
@@ -127,6 +177,91 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.HasKey("WorkflowId", "Version", "Practice");
 
                     b.ToTable("definition_versions", (string)null);
+                });
+
+            modelBuilder.Entity("CareWorkflows.Engine.Persistence.GroupInvitationRow", b =>
+                {
+                    b.Property<string>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PatientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AttendanceAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AttendanceBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("Attended")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InvitedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InvitedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Rsvp")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RsvpAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Via")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PracticeId", "SessionId", "PatientId");
+
+                    b.HasIndex("PracticeId", "PatientId");
+
+                    b.ToTable("group_invitations", (string)null);
+                });
+
+            modelBuilder.Entity("CareWorkflows.Engine.Persistence.GroupSessionRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Facilitator")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Minutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Place")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PracticeId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Program")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PracticeId", "StartsAt");
+
+                    b.ToTable("group_sessions", (string)null);
                 });
 
             modelBuilder.Entity("CareWorkflows.Engine.Persistence.InboxRow", b =>
@@ -328,34 +463,6 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.ToTable("list_entries", (string)null);
                 });
 
-            modelBuilder.Entity("CareWorkflows.Engine.Persistence.PatientContactRow", b =>
-                {
-                    b.Property<string>("PracticeId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PatientId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("BestTime")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Email")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Phone")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UpdatedBy")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("PracticeId", "PatientId");
-
-                    b.ToTable("patient_contacts", (string)null);
-                });
-
             modelBuilder.Entity("CareWorkflows.Engine.Persistence.PatientIdentifierRow", b =>
                 {
                     b.Property<string>("PracticeId")
@@ -535,11 +642,31 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Channel")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("InstanceId")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NotBefore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outcome")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PatientId")
@@ -553,6 +680,12 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.Property<long>("SendAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SentBy")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -561,11 +694,18 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TaskId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Template")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PracticeId", "PatientId");
+
+                    b.HasIndex("Status", "NotBefore");
 
                     b.HasIndex("Status", "SendAt");
 
@@ -698,6 +838,9 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Channel")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Detail")
                         .HasColumnType("TEXT");
 
@@ -709,6 +852,9 @@ namespace CareWorkflows.Engine.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("InstanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Outcome")
