@@ -9,6 +9,7 @@ var root = new RootCommand("careflow — runs YAML-defined care-management workf
     SimulateCommand.Create(),
     ImportCommand.Create(),
     StratifyCommand.Create(),
+    KeysCommand.Create(),
     CareWorkflows.Host.Bench.BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,3 +1,5 @@
+using CareWorkflows.Engine.Access;
+using CareWorkflows.Engine.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -16,6 +18,9 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<ListEntryRow> ListEntries => Set<ListEntryRow>();
     public DbSet<DefinitionVersionRow> DefinitionVersions => Set<DefinitionVersionRow>();
     public DbSet<StoreGenerationRow> StoreGeneration => Set<StoreGenerationRow>();
+    public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
+    public DbSet<AuditRow> AuditEvents => Set<AuditRow>();
+    public DbSet<AuditPatientRow> AuditPatients => Set<AuditPatientRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -80,6 +85,25 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
             e.HasKey(r => r.Id);
             e.Property(r => r.Id).ValueGeneratedNever();
             e.HasData(new StoreGenerationRow { Id = 1, Value = 0 });
+        });
+        modelBuilder.Entity<ApiKeyRow>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasKey(r => r.Id);
+        });
+        modelBuilder.Entity<AuditRow>(e =>
+        {
+            e.ToTable("audit_events");
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.PracticeId, r.At });
+            e.HasIndex(r => r.At);
+        });
+        modelBuilder.Entity<AuditPatientRow>(e =>
+        {
+            e.ToTable("audit_event_patients");
+            e.HasKey(r => new { r.AuditId, r.PatientId });
+            e.HasIndex(r => new { r.PracticeId, r.PatientId });
+            e.HasOne<AuditRow>().WithMany().HasForeignKey(r => r.AuditId);
         });
     }
 }

@@ -1,3 +1,5 @@
+using CareWorkflows.Engine.Access;
+using CareWorkflows.Engine.Audit;
 using CareWorkflows.Engine.Runtime;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +26,8 @@ public static class PersistenceSetup
         services.AddSingleton<RuntimeStore>();
         services.AddSingleton<CareQueries>();
         services.AddSingleton<DefinitionVersionStore>();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<AuditTrail>();
         return services;
     }
 

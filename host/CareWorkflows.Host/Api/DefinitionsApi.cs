@@ -1,6 +1,7 @@
 using CareWorkflows.Engine.Diagrams;
 using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Runtime;
+using CareWorkflows.Host.Access;
 using CareWorkflows.Host.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -22,7 +23,7 @@ internal static class DefinitionsApi
             {
                 return TypedResults.Problem($"The database cannot be read: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        }).WithName("Health");
+        }).WithName("Health").AllowAnonymous();
         return api;
     }
 
@@ -35,13 +36,15 @@ internal static class DefinitionsApi
                 watcher.LastReload is { Errors.Count: > 0 } failed ? "last edit refused" : "valid",
                 watcher.LastReload?.Errors.Select(e => e.ToString()).ToList() ?? [])))
             .WithName("ListDefinitions")
-            .WithSummary("The workflows new instances start on, every version still known to running instances, and whether the last edit of the files was refused.");
+            .WithSummary("The workflows new instances start on, every version still known to running instances, and whether the last edit of the files was refused.")
+            .RequirePermission(Permission.DefinitionsRead);
 
         api.MapGet("/definitions/{id}/diagram", Results<ContentHttpResult, NotFound<string>> (string id, string? practice, DefinitionHistory history) =>
             history.Current.WorkflowFor(id, practice) is { } workflow
                 ? TypedResults.Text(MermaidDiagram.Render(workflow), "text/vnd.mermaid")
                 : TypedResults.NotFound($"There is no workflow '{id}'."))
-            .WithName("DefinitionDiagram");
+            .WithName("DefinitionDiagram")
+            .RequirePermission(Permission.DefinitionsRead);
         return api;
     }
 

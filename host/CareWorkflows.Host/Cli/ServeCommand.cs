@@ -50,17 +50,20 @@ internal static class ServeCommand
                 return 1;
             }
 
+            var demoKey = options.Demo ? await DemoData.CreateKeyAsync(app.Services.GetRequiredService<Engine.Access.ApiKeyStore>(), cancellationToken) : null;
             await app.StartAsync(cancellationToken);
             var address = app.Urls.FirstOrDefault() ?? options.Urls;
             Console.Out.WriteLine("careflow is running.");
             Console.Out.WriteLine($"  API:         {address}/api  (OpenAPI: {address}/api/openapi.json, health: {address}/api/health)");
+            Console.Out.WriteLine($"  access:      every API call needs a key (careflow keys create --role ROLE --practice P --data {options.DataDirectory})");
             Console.Out.WriteLine($"  pages:       {address}/");
             Console.Out.WriteLine($"  database:    {options.DatabasePath} (SQLite)");
             Console.Out.WriteLine($"  logs:        {options.LogDirectory}");
             Console.Out.WriteLine($"  definitions: {options.WorkflowsDirectory}, {options.RulesDirectory} (reloaded when they change)");
             if (options.Demo)
             {
-                Console.Out.WriteLine($"  demo:        practice 'demo' — try {address}/api/practices/demo/tasks");
+                Console.Out.WriteLine($"  demo:        practice 'demo' — try curl -H 'Authorization: Bearer {demoKey}' {address}/api/practices/demo/tasks");
+                Console.Out.WriteLine($"  demo key:    {demoKey}  (admin of practice 'demo'; revoked at the next --demo start)");
             }
 
             Console.Out.WriteLine("Press Ctrl+C to stop.");

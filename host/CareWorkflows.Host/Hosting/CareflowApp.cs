@@ -2,7 +2,9 @@ using CareWorkflows.Engine.Definitions;
 using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Runtime;
 using CareWorkflows.Engine.Scheduling;
+using CareWorkflows.Host.Access;
 using CareWorkflows.Host.Api;
+using CareWorkflows.Host.Audit;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -27,7 +29,7 @@ internal sealed record ServeOptions(string WorkflowsDirectory, string RulesDirec
 }
 
 /// <summary>Builds the web host: definitions, storage, Quartz, logging, API.</summary>
-internal static class CareflowApp
+internal static partial class CareflowApp
 {
     /// <summary>Builds the app and migrates its database; throws <see cref="DefinitionException"/> when the definitions do not load.</summary>
     public static async Task<WebApplication> BuildAsync(ServeOptions options, CancellationToken cancellationToken)
@@ -59,8 +61,16 @@ internal static class CareflowApp
         }
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<RequestLimits.BadRequestProblems>();
+        // A body that cannot be bound reaches BadRequestProblems, which says why, instead of an empty 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            json.SerializerOptions.MaxDepth = RequestLimits.MaxJsonDepth;
+        });
+        builder.Services.AddCareflowAccess(builder.Configuration);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<RuntimeStore>().MigrateAsync(cancellationToken);
@@ -82,16 +92,31 @@ internal static class CareflowApp
                 await next(context);
             }
         });
-        app.MapOpenApi("/api/openapi.json");
-        app.MapGet("/", () => Results.Content(HomePage.Html, "text/html")).ExcludeFromDescription();
-        var api = app.MapGroup("/api");
+        app.UseRouting();
+        app.UseBodyLimits();
+        app.UseAuthentication();
+        app.UseRequestAudit();
+        app.UseAuthorization();
+        // The OpenAPI document and the landing page carry no data; everything else needs a key (docs/decisions/0015).
+        app.MapOpenApi("/api/openapi.json").AllowAnonymous();
+        app.MapGet("/", () => Results.Content(HomePage.Html, "text/html")).ExcludeFromDescription().AllowAnonymous();
+        var api = app.MapGroup("/api").RequireAuthorization().LimitBody(RequestLimits.DefaultBodyBytes);
         api.MapHealthApi();
         api.MapDefinitionsApi();
+        api.MapAuditApi();
         var practice = api.MapGroup("/practices/{practiceId}");
         practice.MapEventsApi();
         practice.MapTasksApi();
         practice.MapPatientsApi();
         practice.MapFhirApi();
+        foreach (var endpoint in PermissionEndpoints.Undeclared(app.Services.GetRequiredService<EndpointDataSource>()))
+        {
+            LogUndeclared(app.Logger, endpoint);
+        }
+
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Endpoint {Endpoint} declares no permission: it answers 403 to everyone until its code calls RequirePermission(...)")]
+    private static partial void LogUndeclared(Microsoft.Extensions.Logging.ILogger logger, string endpoint);
 }

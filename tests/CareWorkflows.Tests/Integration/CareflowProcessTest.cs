@@ -31,9 +31,9 @@ public abstract class CareflowProcessTest(ITestOutputHelper output) : IAsyncLife
         Workspace.Dispose();
     }
 
-    internal async Task<CareflowProcess> StartAsync()
+    internal async Task<CareflowProcess> StartAsync(params string[] extraArguments)
     {
-        var process = await CareflowProcess.StartAsync(Workspace, sweepSeconds: 0.2);
+        var process = await CareflowProcess.StartAsync(Workspace, 0.2, extraArguments);
         _processes.Add(process);
         return process;
     }
