@@ -100,6 +100,11 @@ public sealed class CareflowProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
+        foreach (var (name, value) in workspace.Environment)
+        {
+            info.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var careflow = new CareflowProcess(process, baseAddress, adminKey);
         process.OutputDataReceived += (_, e) => careflow.Keep(e.Data);
