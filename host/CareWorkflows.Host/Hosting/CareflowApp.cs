@@ -60,7 +60,7 @@ internal static partial class CareflowApp
             builder.Services.AddHostedService<DemoData>();
         }
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = RequestLimits.DescribeTooLarge);
         builder.Services.AddExceptionHandler<RequestLimits.BadRequestProblems>();
         // A body that cannot be bound reaches BadRequestProblems, which says why, instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);

@@ -34,6 +34,21 @@ internal static class RequestLimits
         await next(context);
     });
 
+    /// <summary>
+    /// A 413 that Kestrel raised while the endpoint read a streamed body reaches the status-code pages without a
+    /// detail; this fills in which limit it was.
+    /// </summary>
+    public static void DescribeTooLarge(ProblemDetailsContext problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        if (problem.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge && problem.ProblemDetails.Detail is null)
+        {
+            var limit = problem.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
+            problem.ProblemDetails.Title = "The request body is too large.";
+            problem.ProblemDetails.Detail = $"The body is larger than the {limit?.ToString("N0", CultureInfo.InvariantCulture) ?? "allowed"} bytes {problem.HttpContext.Request.Path} takes. {Hint(problem.HttpContext)}";
+        }
+    }
+
     private static string Hint(HttpContext context) =>
         context.Request.Path.Value?.EndsWith("/events", StringComparison.Ordinal) == true
             ? "Split the batch into several posts."
@@ -62,19 +77,14 @@ internal static class RequestLimits
                 return false;
             }
 
-            if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            {
-                var limit = httpContext.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
-                await WriteTooLargeAsync(httpContext, $"The body is larger than the {limit?.ToString("N0", CultureInfo.InvariantCulture) ?? "allowed"} bytes {httpContext.Request.Path} takes. {Hint(httpContext)}");
-                return true;
-            }
-
             var reason = bad.InnerException is JsonException json ? $" {Position(json)}" : "";
             httpContext.Response.StatusCode = bad.StatusCode;
             return await problems.TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = httpContext,
-                ProblemDetails = new ProblemDetails { Status = bad.StatusCode, Title = "The request body could not be read.", Detail = $"{bad.Message}{reason}" },
+                ProblemDetails = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? new ProblemDetails { Status = bad.StatusCode }
+                    : new ProblemDetails { Status = bad.StatusCode, Title = "The request body could not be read.", Detail = $"{bad.Message}{reason}" },
             });
         }
 
