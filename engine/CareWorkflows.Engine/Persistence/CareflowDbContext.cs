@@ -1,3 +1,5 @@
+using CareWorkflows.Engine.Access;
+using CareWorkflows.Engine.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -25,6 +27,9 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<ContactRow> Contacts => Set<ContactRow>();
     public DbSet<GroupSessionRow> GroupSessions => Set<GroupSessionRow>();
     public DbSet<GroupInvitationRow> GroupInvitations => Set<GroupInvitationRow>();
+    public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
+    public DbSet<AuditRow> AuditEvents => Set<AuditRow>();
+    public DbSet<AuditPatientRow> AuditPatients => Set<AuditPatientRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -150,6 +155,25 @@ internal class CareflowDbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("care_managers");
             e.HasKey(r => new { r.PracticeId, r.PatientId });
             e.HasIndex(r => new { r.PracticeId, r.StaffId });
+        });
+        modelBuilder.Entity<ApiKeyRow>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasKey(r => r.Id);
+        });
+        modelBuilder.Entity<AuditRow>(e =>
+        {
+            e.ToTable("audit_events");
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.PracticeId, r.At });
+            e.HasIndex(r => r.At);
+        });
+        modelBuilder.Entity<AuditPatientRow>(e =>
+        {
+            e.ToTable("audit_event_patients");
+            e.HasKey(r => new { r.AuditId, r.PatientId });
+            e.HasIndex(r => new { r.PracticeId, r.PatientId });
+            e.HasOne<AuditRow>().WithMany().HasForeignKey(r => r.AuditId);
         });
     }
 }

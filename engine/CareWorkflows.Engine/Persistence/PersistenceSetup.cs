@@ -1,3 +1,5 @@
+using CareWorkflows.Engine.Access;
+using CareWorkflows.Engine.Audit;
 using CareWorkflows.Engine.Runtime;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -28,6 +30,8 @@ public static class PersistenceSetup
         services.AddSingleton<Conformance.ConformanceReport>();
         services.AddSingleton<PatientIdentifierStore>();
         services.AddSingleton<RejectedMessageStore>();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<AuditTrail>();
         return services;
     }
 

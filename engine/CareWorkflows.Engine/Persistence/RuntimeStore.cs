@@ -21,16 +21,7 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
     private readonly PatientStateCache _cache = new(CachedPatients);
 
     /// <summary>Creates or upgrades the schema.</summary>
-    public async Task MigrateAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await db.Database.MigrateAsync(cancellationToken);
-        if (db is SqliteCareflowDbContext)
-        {
-            // WAL, so readers never block the writer; it stays set in the database file.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-        }
-    }
+    public Task MigrateAsync(CancellationToken cancellationToken) => StoreSchema.MigrateAsync(contexts, cancellationToken);
 
     /// <summary>Stores and applies events, in order, in one transaction.</summary>
     public async Task<IReadOnlyList<SubmissionResult>> SubmitAsync(IReadOnlyList<WorkflowEvent> events, CancellationToken cancellationToken)

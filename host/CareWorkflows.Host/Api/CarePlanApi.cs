@@ -1,6 +1,7 @@
 using CareWorkflows.Engine.Records.CarePlans;
 using CareWorkflows.Engine.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CareWorkflows.Host.Access;
 
 namespace CareWorkflows.Host.Api;
 
@@ -10,11 +11,14 @@ internal static class CarePlanApi
     public static RouteGroupBuilder MapCarePlanApi(this RouteGroupBuilder practice)
     {
         practice.MapGet("/patients/{patientId}/care-plan", GetAsync).WithName("GetCarePlan")
-            .WithSummary("The patient's care plan: every goal, oldest first.");
+            .WithSummary("The patient's care plan: every goal, oldest first.")
+            .RequirePermission(Permission.PatientsRead);
         practice.MapPost("/patients/{patientId}/care-plan/goals", AddAsync).WithName("AddCareGoal")
-            .WithSummary("Set a goal: goal, barriers, confidence (1-10), followUpPlan, setOn (YYYY-MM-DD, default today), by.");
+            .WithSummary("Set a goal: goal, barriers, confidence (1-10), followUpPlan, setOn (YYYY-MM-DD, default today), by.")
+            .RequirePermission(Permission.PatientsWrite);
         practice.MapPut("/patients/{patientId}/care-plan/goals/{goalId}", UpdateAsync).WithName("UpdateCareGoal")
-            .WithSummary("Revise a goal: any of goal, barriers, confidence, followUpPlan, status (active|attained|not-attained|discontinued), attainedOn, successStory (attained goals only); by.");
+            .WithSummary("Revise a goal: any of goal, barriers, confidence, followUpPlan, status (active|attained|not-attained|discontinued), attainedOn, successStory (attained goals only); by.")
+            .RequirePermission(Permission.PatientsWrite);
         return practice;
     }
 

@@ -1,5 +1,6 @@
 using CareWorkflows.Engine.Records.CareTeam;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CareWorkflows.Host.Access;
 
 namespace CareWorkflows.Host.Api;
 
@@ -8,9 +9,11 @@ internal static class CareTeamApi
 {
     public static RouteGroupBuilder MapCareTeamApi(this RouteGroupBuilder practice)
     {
-        practice.MapGet("/patients/{patientId}/care-manager", GetCareManagerAsync).WithName("GetCareManager");
+        practice.MapGet("/patients/{patientId}/care-manager", GetCareManagerAsync).WithName("GetCareManager")
+            .RequirePermission(Permission.PatientsRead);
         practice.MapPut("/patients/{patientId}/care-manager", PutCareManagerAsync).WithName("AssignCareManager")
-            .WithSummary("Assign the patient's care manager: staff (staff id), by.");
+            .WithSummary("Assign the patient's care manager: staff (staff id), by.")
+            .RequirePermission(Permission.PatientsWrite);
         return practice;
     }
 

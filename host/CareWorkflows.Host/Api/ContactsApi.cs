@@ -3,6 +3,7 @@ using CareWorkflows.Engine.Reminders;
 using CareWorkflows.Engine.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MimeKit;
+using CareWorkflows.Host.Access;
 
 namespace CareWorkflows.Host.Api;
 
@@ -15,17 +16,23 @@ internal static partial class ContactsApi
 
     public static RouteGroupBuilder MapContactsApi(this RouteGroupBuilder practice)
     {
-        practice.MapGet("/patients/{patientId}/contact", GetAsync).WithName("GetContact");
+        practice.MapGet("/patients/{patientId}/contact", GetAsync).WithName("GetContact")
+            .RequirePermission(Permission.PatientsRead);
         practice.MapPut("/patients/{patientId}/contact", PutOneAsync).WithName("PutContact")
-            .WithSummary("Contact details and consented channels: firstName, phone, email, portalId, timeZone, channels (sms, email, portal). Opt-outs recorded before are kept.");
+            .WithSummary("Contact details and consented channels: firstName, phone, email, portalId, timeZone, channels (sms, email, portal). Opt-outs recorded before are kept.")
+            .RequirePermission(Permission.PatientsWrite);
         practice.MapPut("/contacts", PutManyAsync).WithName("PutContacts")
-            .WithSummary("Several patients' contact details at once: a JSON array of up to 1,000 objects, each with 'patient' and the fields of PUT .../contact.");
+            .WithSummary("Several patients' contact details at once: a JSON array of up to 1,000 objects, each with 'patient' and the fields of PUT .../contact.")
+            .RequirePermission(Permission.PatientsWrite);
         practice.MapPost("/patients/{patientId}/consent", ConsentAsync).WithName("ChangeConsent")
-            .WithSummary("Staff record an opt-out or opt-in: channel (sms, email, portal or all), action (opt-out | opt-in), by. Counts from that moment.");
+            .WithSummary("Staff record an opt-out or opt-in: channel (sms, email, portal or all), action (opt-out | opt-in), by. Counts from that moment.")
+            .RequirePermission(Permission.PatientsWrite);
         practice.MapPost("/sms/inbound", InboundSmsAsync).WithName("InboundSms").DisableAntiforgery()
-            .WithSummary("The SMS gateway's webhook for replies (Twilio form fields From and Body): STOP and the like opt the number out of text messages, START opts it back in.");
+            .WithSummary("The SMS gateway's webhook for replies (Twilio form fields From and Body): STOP and the like opt the number out of text messages, START opts it back in.")
+            .RequirePermission(Permission.PatientsWrite);
         practice.MapGet("/reminders", LedgerAsync).WithName("ListReminders")
-            .WithSummary("The delivery ledger, newest first: status (queued, sending, sent, call-list), channel, language, attempts, outcome. Filters: patient, status, limit.");
+            .WithSummary("The delivery ledger, newest first: status (queued, sending, sent, call-list), channel, language, attempts, outcome. Filters: patient, status, limit.")
+            .RequirePermission(Permission.PatientsRead);
         return practice;
     }
 

@@ -3,6 +3,7 @@ using CareWorkflows.Engine.Diagrams;
 using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Publishing;
 using CareWorkflows.Engine.Runtime;
+using CareWorkflows.Host.Access;
 using CareWorkflows.Host.Hosting;
 using CareWorkflows.Host.Reports;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,7 +26,7 @@ internal static class DefinitionsApi
             {
                 return TypedResults.Problem($"The database cannot be read: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        }).WithName("Health");
+        }).WithName("Health").AllowAnonymous();
         return api;
     }
 
@@ -38,27 +39,33 @@ internal static class DefinitionsApi
                 watcher.LastReload is { Errors.Count: > 0 } failed ? "last edit refused" : "valid",
                 watcher.LastReload?.Errors.Select(e => e.ToString()).ToList() ?? [])))
             .WithName("ListDefinitions")
-            .WithSummary("The workflows new instances start on, every version still known to running instances, and whether the last edit of the files was refused.");
+            .WithSummary("The workflows new instances start on, every version still known to running instances, and whether the last edit of the files was refused.")
+            .RequirePermission(Permission.DefinitionsRead);
 
         api.MapGet("/definitions/{id}/diagram", Results<ContentHttpResult, NotFound<string>> (string id, string? practice, DefinitionHistory history) =>
             history.Current.WorkflowFor(id, practice) is { } workflow
                 ? TypedResults.Text(MermaidDiagram.Render(workflow), "text/vnd.mermaid")
                 : TypedResults.NotFound($"There is no workflow '{id}'."))
-            .WithName("DefinitionDiagram");
+            .WithName("DefinitionDiagram")
+            .RequirePermission(Permission.DefinitionsRead);
 
         api.MapGet("/definitions/{id}/versions", async (string id, string? practice, DefinitionHistory history, DefinitionPublisher publisher, CancellationToken cancellationToken) =>
             TypedResults.Ok(await publisher.HistoryAsync(id, practice, history.Current.Workflows.FirstOrDefault(w => w.Id == id && w.Practice == practice)?.Version, cancellationToken)))
             .WithName("DefinitionVersions")
-            .WithSummary("A workflow's versions (or a practice overlay's, with ?practice=): when each was first run or published, by whom, the change note, and how many instances run on it.");
+            .WithSummary("A workflow's versions (or a practice overlay's, with ?practice=): when each was first run or published, by whom, the change note, and how many instances run on it.")
+            .RequirePermission(Permission.DefinitionsRead);
 
         api.MapPost("/definitions/{id}/versions", PublishAsync)
             .Accepts<string>("application/yaml", "text/yaml", "text/plain")
             .WithName("PublishDefinition")
-            .WithSummary("Publish an edited definition (the YAML file as the request body) with ?note=, checked exactly as 'careflow validate' would; a standard must raise its version. Nothing is written when a check fails.");
+            .WithSummary("Publish an edited definition (the YAML file as the request body) with ?note=, checked exactly as 'careflow validate' would; a standard must raise its version. Nothing is written when a check fails. An overlay names its practice with ?practice=; a standard needs a PO-level key.")
+            .RequirePermission(Permission.DefinitionsPublish)
+            .LimitBody(MaxDefinitionBytes + 1);
 
         api.MapPost("/definitions/{id}/rollback", RollbackAsync)
             .WithName("RollbackDefinition")
-            .WithSummary("Publish an earlier version's text again as a new, higher version. Running instances keep the version they started on.");
+            .WithSummary("Publish an earlier version's text again as a new, higher version (an overlay's with ?practice=). Running instances keep the version they started on.")
+            .RequirePermission(Permission.DefinitionsPublish);
 
         api.MapGet("/reports/conformance", async (string? practice, string? format, DefinitionHistory history, ConformanceReport report, CancellationToken cancellationToken) =>
         {
@@ -66,7 +73,8 @@ internal static class DefinitionsApi
             return format == "csv" ? Results.Text(ConformanceOutput.Csv(rows), "text/csv") : Results.Text(ConformanceOutput.Json(rows), "application/json");
         })
             .WithName("ConformanceReport")
-            .WithSummary("Per practice: which standard workflows it runs (standard or overlay), at which version, the fields its overlay changes, and the instances still on older versions. ?format=csv for a spreadsheet. No patient data.");
+            .WithSummary("Per practice: which standard workflows it runs (standard or overlay), at which version, the fields its overlay changes, and the instances still on older versions. ?format=csv for a spreadsheet. No patient data; without ?practice= it covers every practice and needs a PO-level key.")
+            .RequirePermission(Permission.ReportsRead);
         return api;
     }
 
@@ -95,8 +103,8 @@ internal static class DefinitionsApi
     }
 
     private static async Task<Results<Ok<PublishedResponse>, ProblemHttpResult>> RollbackAsync(
-        string id, RollbackRequest request, HttpContext context, ServeOptions options, DefinitionPublisher publisher, DefinitionWatcher watcher, CancellationToken cancellationToken) =>
-        await Answer(await publisher.RollbackAsync(options.WorkflowsDirectory, options.RulesDirectory, id, request.Practice, request.To, request.Note ?? "", Caller(context), cancellationToken), watcher, cancellationToken);
+        string id, string? practice, RollbackRequest request, HttpContext context, ServeOptions options, DefinitionPublisher publisher, DefinitionWatcher watcher, CancellationToken cancellationToken) =>
+        await Answer(await publisher.RollbackAsync(options.WorkflowsDirectory, options.RulesDirectory, id, practice, request.To, request.Note ?? "", Caller(context), cancellationToken), watcher, cancellationToken);
 
     private static async Task<Results<Ok<PublishedResponse>, ProblemHttpResult>> Answer(PublishOutcome outcome, DefinitionWatcher watcher, CancellationToken cancellationToken)
     {
@@ -114,10 +122,10 @@ internal static class DefinitionsApi
         return TypedResults.Ok(new PublishedResponse(workflow.Id, workflow.Version, workflow.Practice, outcome.File!.Replace('\\', '/'), watcher.LastReload is { Errors.Count: 0 }));
     }
 
-    // Until access control names the caller, the API records who published as "api".
-    private static string Caller(HttpContext context) => context.User.Identity?.Name ?? "api";
+    // The authenticated key's name (or the JWT's subject) is recorded as who published.
+    private static string Caller(HttpContext context) => CareflowClaims.User(context.User)?.Name ?? context.User.Identity?.Name ?? "api";
 
-    internal sealed record RollbackRequest(int To, string? Note, string? Practice);
+    internal sealed record RollbackRequest(int To, string? Note);
 
     internal sealed record PublishedResponse(string Workflow, int Version, string? Practice, string File, bool Active);
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Runtime;
+using CareWorkflows.Host.Access;
+using CareWorkflows.Host.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareWorkflows.Host.Api;
@@ -12,12 +14,13 @@ internal static class EventsApi
     {
         practice.MapPost("/events", SubmitAsync)
             .WithName("PostEvents")
-            .WithSummary("Post one event or a batch (JSON array). Each is applied once, in order per patient; a resend with the same id is answered 'duplicate'.");
+            .WithSummary("Post one event or a batch (JSON array). Each is applied once, in order per patient; a resend with the same id is answered 'duplicate'.")
+            .RequirePermission(Permission.PatientsWrite);
         return practice;
     }
 
     private static async Task<Results<Ok<SubmitResponse>, ValidationProblem>> SubmitAsync(
-        string practiceId, JsonElement body, DefinitionHistory definitions, RuntimeStore store, TimeProvider time, CancellationToken cancellationToken)
+        string practiceId, JsonElement body, HttpContext http, DefinitionHistory definitions, RuntimeStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var (requests, parseErrors) = EventRequests.Parse(body);
         if (parseErrors.Count > 0)
@@ -31,6 +34,7 @@ internal static class EventsApi
             return TypedResults.ValidationProblem(errors, title: "Some events are not valid; nothing was stored. Fix the fields named and send again.");
         }
 
+        http.AuditPatients(events.Select(e => e.PatientId));
         var results = await store.SubmitAsync(events, cancellationToken);
         return TypedResults.Ok(SubmitResponse.From(results));
     }

@@ -2,6 +2,8 @@ using CareWorkflows.Engine.Interop;
 using CareWorkflows.Engine.Interop.Codes;
 using CareWorkflows.Engine.Interop.Fhir;
 using CareWorkflows.Engine.Persistence;
+using CareWorkflows.Host.Access;
+using CareWorkflows.Host.Audit;
 using CareWorkflows.Host.Hosting;
 
 namespace CareWorkflows.Host.Api;
@@ -22,7 +24,9 @@ internal static partial class FhirApi
             .WithSummary("Import a FHIR R4 Bundle (Patient, Condition, Observation, Encounter, Appointment, Coverage); answers an OperationOutcome naming every refused entry.")
             .Accepts<object>(FhirOutcome.MediaType, "application/json")
             .Produces(StatusCodes.Status200OK, contentType: FhirOutcome.MediaType)
-            .Produces(StatusCodes.Status400BadRequest, contentType: FhirOutcome.MediaType);
+            .Produces(StatusCodes.Status400BadRequest, contentType: FhirOutcome.MediaType)
+            .RequirePermission(Permission.PatientsWrite)
+            .LimitBody(RequestLimits.FhirBodyBytes);
         return practice;
     }
 
@@ -53,6 +57,7 @@ internal static partial class FhirApi
 
         var result = FhirDerivation.Derive(importer, practiceId, time.GetUtcNow(), new FhirImportOptions());
         await identifiers.SetAsync(practiceId, result.Identifiers, cancellationToken);
+        request.HttpContext.AuditPatients(result.Events.Select(e => e.PatientId));
         var applied = await ImportApplier.ApplyAsync(store, result.Events, null, cancellationToken);
         LogImported(logger, practiceId, importer.Taken, importer.Entries, importer.Refused, result.Patients, applied.Applied, applied.Duplicates, applied.Failed);
         return Results.Text(FhirOutcome.Json(importer, result, applied), FhirOutcome.MediaType, statusCode: StatusCodes.Status200OK);

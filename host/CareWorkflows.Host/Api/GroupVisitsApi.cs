@@ -4,6 +4,7 @@ using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Reminders;
 using CareWorkflows.Engine.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CareWorkflows.Host.Access;
 
 namespace CareWorkflows.Host.Api;
 
@@ -19,15 +20,22 @@ internal static class GroupVisitsApi
     public static RouteGroupBuilder MapGroupVisitsApi(this RouteGroupBuilder practice)
     {
         practice.MapPost("/group-visits", CreateAsync).WithName("CreateGroupVisit")
-            .WithSummary("A session: topic, start (practice-local without an offset), minutes, place, capacity, facilitator, program; id optional.");
-        practice.MapGet("/group-visits", ListAsync).WithName("ListGroupVisits").WithSummary("Sessions, soonest first; upcoming=true for those not yet started.");
+            .WithSummary("A session: topic, start (practice-local without an offset), minutes, place, capacity, facilitator, program; id optional.")
+            .RequirePermission(Permission.PatientsWrite);
+        practice.MapGet("/group-visits", ListAsync).WithName("ListGroupVisits").WithSummary("Sessions, soonest first; upcoming=true for those not yet started.")
+            .RequirePermission(Permission.PatientsRead);
         practice.MapGet("/group-visits/next", NextAsync).WithName("NextGroupVisit")
-            .WithSummary("The session to reinforce at every contact with a patient: the next one they were invited to (and did not decline), else the practice's next one.");
-        practice.MapGet("/group-visits/{sessionId}", GetAsync).WithName("GetGroupVisit");
+            .WithSummary("The session to reinforce at every contact with a patient: the next one they were invited to (and did not decline), else the practice's next one.")
+            .RequirePermission(Permission.PatientsRead);
+        practice.MapGet("/group-visits/{sessionId}", GetAsync).WithName("GetGroupVisit")
+            .RequirePermission(Permission.PatientsRead);
         practice.MapPost("/group-visits/{sessionId}/invitations", InviteAsync).WithName("InviteToGroupVisit")
-            .WithSummary("Record who got the flier or invitation: patient, by, via (flier, email, sms, portal, phone, in-person), at (default now).");
-        practice.MapPost("/group-visits/{sessionId}/rsvp", RsvpAsync).WithName("GroupVisitRsvp").WithSummary("patient, answer: yes | no | maybe. A yes beyond capacity is refused (409).");
-        practice.MapPost("/group-visits/{sessionId}/attendance", AttendanceAsync).WithName("GroupVisitAttendance").WithSummary("patient, attended: true | false, by.");
+            .WithSummary("Record who got the flier or invitation: patient, by, via (flier, email, sms, portal, phone, in-person), at (default now).")
+            .RequirePermission(Permission.PatientsWrite);
+        practice.MapPost("/group-visits/{sessionId}/rsvp", RsvpAsync).WithName("GroupVisitRsvp").WithSummary("patient, answer: yes | no | maybe. A yes beyond capacity is refused (409).")
+            .RequirePermission(Permission.PatientsWrite);
+        practice.MapPost("/group-visits/{sessionId}/attendance", AttendanceAsync).WithName("GroupVisitAttendance").WithSummary("patient, attended: true | false, by.")
+            .RequirePermission(Permission.PatientsWrite);
         return practice;
     }
 

@@ -1,5 +1,6 @@
 using CareWorkflows.Engine.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CareWorkflows.Host.Access;
 
 namespace CareWorkflows.Host.Api;
 
@@ -16,7 +17,8 @@ internal static class Hl7Api
     {
         practice.MapGet("/hl7/rejected", ListAsync)
             .WithName("RejectedHl7Messages")
-            .WithSummary("HL7 v2 messages of the practice answered AE or AR, newest first, with the segment and field at fault and the message as received.");
+            .WithSummary("HL7 v2 messages of the practice answered AE or AR, newest first, with the segment and field at fault and the message as received.")
+            .RequirePermission(Permission.PatientsRead);
         return practice;
     }
 
@@ -24,7 +26,8 @@ internal static class Hl7Api
     {
         api.MapGet("/hl7/rejected", (int? limit, RejectedMessageStore store, CancellationToken cancellationToken) => ListAsync("", limit, store, cancellationToken))
             .WithName("UnattributedHl7Messages")
-            .WithSummary("HL7 v2 messages whose header named no practice (garbled, unknown facility), newest first, without their text.");
+            .WithSummary("HL7 v2 messages whose header named no practice (garbled, unknown facility), newest first, without their text.")
+            .RequirePermission(Permission.AuditRead);
         return api;
     }
 

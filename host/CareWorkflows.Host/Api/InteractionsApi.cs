@@ -4,6 +4,7 @@ using CareWorkflows.Engine.Records.TimeLog;
 using CareWorkflows.Engine.Reports;
 using CareWorkflows.Engine.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CareWorkflows.Host.Access;
 
 namespace CareWorkflows.Host.Api;
 
@@ -13,11 +14,14 @@ internal static class InteractionsApi
     public static RouteGroupBuilder MapInteractionsApi(this RouteGroupBuilder practice)
     {
         practice.MapGet("/patients/{patientId}/interactions", ListAsync).WithName("ListInteractions")
-            .WithSummary("The patient's interactions, newest first: channel, outcome, obstacles, minutes, staff, role, face to face. Filters: month (YYYY-MM, practice-local), limit.");
+            .WithSummary("The patient's interactions, newest first: channel, outcome, obstacles, minutes, staff, role, face to face. Filters: month (YYYY-MM, practice-local), limit.")
+            .RequirePermission(Permission.PatientsRead);
         practice.MapPost("/patients/{patientId}/interactions", RecordAsync).WithName("RecordInteraction")
-            .WithSummary("Record a contact attempt or piece of care-management work not tied to a task: channel, outcome, obstacles, minutes, by (staff id), role, faceToFace, at, note. Send an id to make a resend recognised.");
+            .WithSummary("Record a contact attempt or piece of care-management work not tied to a task: channel, outcome, obstacles, minutes, by (staff id), role, faceToFace, at, note. Send an id to make a resend recognised.")
+            .RequirePermission(Permission.PatientsWrite);
         practice.MapGet("/patients/{patientId}/time", TimeAsync).WithName("PatientTimeLog")
-            .WithSummary("The patient's time log per practice-local calendar month: minutes by role, minutes that count for CCM/PCM, codes reached, the next code. Filter: month (YYYY-MM).");
+            .WithSummary("The patient's time log per practice-local calendar month: minutes by role, minutes that count for CCM/PCM, codes reached, the next code. Filter: month (YYYY-MM).")
+            .RequirePermission(Permission.PatientsRead);
         return practice;
     }
 

@@ -2,6 +2,7 @@ using CareWorkflows.Engine.Definitions;
 using CareWorkflows.Engine.Records.Lists;
 using CareWorkflows.Engine.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CareWorkflows.Host.Access;
 
 namespace CareWorkflows.Host.Api;
 
@@ -11,9 +12,11 @@ internal static class ListsApi
     public static RouteGroupBuilder MapListsApi(this RouteGroupBuilder practice)
     {
         practice.MapGet("/lists/{listId}", GetAsync).WithName("GetRegistryList")
-            .WithSummary("A registry list (group-visit-flier, needs-follow-up ...): each patient with when, by whom (or the workflow), contact details, preferred channel and language, care manager.");
+            .WithSummary("A registry list (group-visit-flier, needs-follow-up ...): each patient with when, by whom (or the workflow), contact details, preferred channel and language, care manager.")
+            .RequirePermission(Permission.PatientsRead);
         practice.MapPost("/lists/{listId}", AddAsync).WithName("AddToRegistryList")
-            .WithSummary("Put a patient on a list by hand (a flier handed out at the desk): patient, by, at.");
+            .WithSummary("Put a patient on a list by hand (a flier handed out at the desk): patient, by, at.")
+            .RequirePermission(Permission.PatientsWrite);
         return practice;
     }
 

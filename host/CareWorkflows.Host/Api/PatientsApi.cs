@@ -3,6 +3,8 @@ using CareWorkflows.Engine.Care;
 using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Rules;
 using CareWorkflows.Engine.Runtime;
+using CareWorkflows.Host.Access;
+using CareWorkflows.Host.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareWorkflows.Host.Api;
@@ -12,14 +14,22 @@ internal static class PatientsApi
 {
     public static RouteGroupBuilder MapPatientsApi(this RouteGroupBuilder practice)
     {
-        practice.MapGet("/patients/{patientId}", GetAsync).WithName("GetPatient");
+        practice.MapGet("/patients/{patientId}", GetAsync).WithName("GetPatient").RequirePermission(Permission.PatientsRead);
         practice.MapPut("/patients/{patientId}/facts", PutFactsAsync).WithName("PutPatientFacts")
-            .WithSummary("Set facts (docs/facts.md names, e.g. hba1c, conditions, ed-visits-6m); the enrollment rules run again.");
-        practice.MapGet("/patients/{patientId}/timeline", TimelineAsync).WithName("PatientTimeline");
+            .WithSummary("Set facts (docs/facts.md names, e.g. hba1c, conditions, ed-visits-6m); the enrollment rules run again.")
+            .RequirePermission(Permission.PatientsWrite);
+        practice.MapGet("/patients/{patientId}/timeline", TimelineAsync).WithName("PatientTimeline").RequirePermission(Permission.PatientsRead);
         practice.MapPost("/patients/{patientId}/enrollments/{program}", EnrollmentAsync).WithName("ChangeEnrollment")
-            .WithSummary("Move an enrollment: action offer | enroll | consent | decline | graduate | disenroll | keep. Consent-requiring programs (CCM) need consentType (verbal|written) and by.");
-        practice.MapGet("/inbox/failed", (string practiceId, CareQueries queries, CancellationToken cancellationToken) => queries.FailedEventsAsync(practiceId, cancellationToken))
-            .WithName("FailedEvents").WithSummary("Events that were stored but could not be applied, with the error, for review.");
+            .WithSummary("Move an enrollment: action offer | enroll | consent | decline | graduate | disenroll | keep. Consent-requiring programs (CCM) need consentType (verbal|written) and by.")
+            .RequirePermission(Permission.PatientsWrite);
+        practice.MapGet("/inbox/failed", async (string practiceId, HttpContext http, CareQueries queries, CancellationToken cancellationToken) =>
+            {
+                var failed = await queries.FailedEventsAsync(practiceId, cancellationToken);
+                http.AuditPatients(failed.Select(f => f.PatientId));
+                return failed;
+            })
+            .WithName("FailedEvents").WithSummary("Events that were stored but could not be applied, with the error, for review.")
+            .RequirePermission(Permission.PatientsRead);
         return practice;
     }
 

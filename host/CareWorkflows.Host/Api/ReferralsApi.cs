@@ -3,6 +3,7 @@ using CareWorkflows.Engine.Records;
 using CareWorkflows.Engine.Records.Referrals;
 using CareWorkflows.Engine.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CareWorkflows.Host.Access;
 
 namespace CareWorkflows.Host.Api;
 
@@ -22,12 +23,16 @@ internal static class ReferralsApi
     public static RouteGroupBuilder MapReferralsApi(this RouteGroupBuilder practice)
     {
         practice.MapGet("/patients/{patientId}/referrals", ListAsync).WithName("ListReferrals")
-            .WithSummary("The patient's referrals, newest first, with status, times and the follow-up tasks of their tracking workflow (overdue: the loop is stalling).");
-        practice.MapGet("/patients/{patientId}/referrals/{referralId}", GetAsync).WithName("GetReferral");
+            .WithSummary("The patient's referrals, newest first, with status, times and the follow-up tasks of their tracking workflow (overdue: the loop is stalling).")
+            .RequirePermission(Permission.PatientsRead);
+        practice.MapGet("/patients/{patientId}/referrals/{referralId}", GetAsync).WithName("GetReferral")
+            .RequirePermission(Permission.PatientsRead);
         practice.MapPost("/patients/{patientId}/referrals", SendAsync).WithName("SendReferral")
-            .WithSummary("Record a referral sent: kind (specialty|community|behavioral-health), to (specialty or organization), reason, by, at; id to make a resend recognised.");
+            .WithSummary("Record a referral sent: kind (specialty|community|behavioral-health), to (specialty or organization), reason, by, at; id to make a resend recognised.")
+            .RequirePermission(Permission.PatientsWrite);
         practice.MapPost("/patients/{patientId}/referrals/{referralId}/status", MoveAsync).WithName("MoveReferral")
-            .WithSummary("Move a referral: status scheduled (appointmentAt), completed, or lost (reason); by, at. Sent -> scheduled -> completed, or lost on the way.");
+            .WithSummary("Move a referral: status scheduled (appointmentAt), completed, or lost (reason); by, at. Sent -> scheduled -> completed, or lost on the way.")
+            .RequirePermission(Permission.PatientsWrite);
         return practice;
     }
 

@@ -3,22 +3,33 @@ using CareWorkflows.Engine.Reports;
 using CareWorkflows.Engine.Runtime;
 using CareWorkflows.Host.Reports;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CareWorkflows.Host.Access;
 
 namespace CareWorkflows.Host.Api;
 
 /// <summary>The monthly reports, as careflow report writes them: GET .../reports/{name}?month=YYYY-MM&amp;format=csv|json.</summary>
 internal static class ReportsApi
 {
+    private static readonly string[] PatientLevel = ["members", "ccm", "tcm"];
+
     public static RouteGroupBuilder MapReportsApi(this RouteGroupBuilder practice)
     {
         practice.MapGet("/reports/{report}", GetAsync).WithName("GetReport")
-            .WithSummary("A monthly report: members, ccm, tcm, caseload, outreach, utilization, goals; or conformance (no month). month=YYYY-MM (practice-local), format=json (default) or csv. Columns: docs/reports.md.");
+            .WithSummary("A monthly report: members, ccm, tcm, caseload, outreach, utilization, goals; or conformance (no month). month=YYYY-MM (practice-local), format=json (default) or csv. Columns: docs/reports.md.")
+            .RequirePermission(Permission.ReportsRead);
         return practice;
     }
 
     private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> GetAsync(
-        string practiceId, string report, string? month, string? format, ReportRunner reports, ConformanceReport conformance, DefinitionHistory definitions, CancellationToken cancellationToken)
+        string practiceId, string report, string? month, string? format, HttpContext http, ReportRunner reports, ConformanceReport conformance, DefinitionHistory definitions,
+        CancellationToken cancellationToken)
     {
+        // members, ccm and tcm list patients one per row: they need the care team's patients.read, not reports.read alone.
+        if (PatientLevel.Contains(report) && CareflowClaims.User(http.User) is { } user && AccessPolicy.Refusal(user, Permission.PatientsRead, practiceId) is { } refusal)
+        {
+            return TypedResults.Problem(refusal, statusCode: StatusCodes.Status403Forbidden, title: "This report lists patients.");
+        }
+
         if (report == "conformance" && format is null or "json" or "csv")
         {
             var rows = await conformance.BuildAsync(definitions.Current, practiceId, cancellationToken);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Reports;
+using CareWorkflows.Host.Access;
+using CareWorkflows.Host.Audit;
 using CareWorkflows.Engine.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,17 +14,19 @@ internal static class TasksApi
     public static RouteGroupBuilder MapTasksApi(this RouteGroupBuilder practice)
     {
         practice.MapGet("/tasks", ListAsync).WithName("ListTasks")
-            .WithSummary("Tasks of the practice, soonest due first. Filters: role, assignee, patient, status (open|completed|cancelled|all), overdue, dueBefore, kind (task|outreach|escalation), limit.");
-        practice.MapGet("/tasks/{taskId}", GetAsync).WithName("GetTask");
-        practice.MapPost("/tasks/{taskId}/claim", ClaimAsync).WithName("ClaimTask");
+            .WithSummary("Tasks of the practice, soonest due first. Filters: role, assignee, patient, status (open|completed|cancelled|all), overdue, dueBefore, kind (task|outreach|escalation), limit.")
+            .RequirePermission(Permission.PatientsRead);
+        practice.MapGet("/tasks/{taskId}", GetAsync).WithName("GetTask").RequirePermission(Permission.PatientsRead);
+        practice.MapPost("/tasks/{taskId}/claim", ClaimAsync).WithName("ClaimTask").RequirePermission(Permission.PatientsWrite);
         practice.MapPost("/tasks/{taskId}/complete", CompleteAsync).WithName("CompleteTask")
-            .WithSummary("Complete a task with an outcome (one of the task's outcomes), minutes of staff time, a note, and for the interaction it records: channel, obstacles, faceToFace.");
+            .WithSummary("Complete a task with an outcome (one of the task's outcomes), minutes of staff time, a note, and for the interaction it records: channel, obstacles, faceToFace.")
+            .RequirePermission(Permission.PatientsWrite);
         return practice;
     }
 
     private static async Task<Results<Ok<IReadOnlyList<CareTask>>, ValidationProblem>> ListAsync(
         string practiceId, string? role, string? assignee, string? patient, string? status, bool? overdue, string? dueBefore, string? kind, int? limit,
-        CareQueries queries, CancellationToken cancellationToken)
+        HttpContext http, CareQueries queries, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (status is not (null or "open" or "completed" or "cancelled" or "all"))
@@ -69,31 +73,48 @@ internal static class TasksApi
             Kind = kind,
             Limit = limit ?? 200,
         };
-        return TypedResults.Ok(await queries.TasksAsync(practiceId, filter, cancellationToken));
+        var tasks = await queries.TasksAsync(practiceId, filter, cancellationToken);
+        http.AuditPatients(tasks.Select(t => t.PatientId));
+        return TypedResults.Ok(tasks);
     }
 
-    private static async Task<Results<Ok<CareTask>, NotFound>> GetAsync(string practiceId, string taskId, CareQueries queries, CancellationToken cancellationToken) =>
-        await queries.TaskAsync(practiceId, taskId, cancellationToken) is { } task ? TypedResults.Ok(task) : TypedResults.NotFound();
+    private static async Task<Results<Ok<CareTask>, NotFound>> GetAsync(string practiceId, string taskId, HttpContext http, CareQueries queries, CancellationToken cancellationToken)
+    {
+        if (await queries.TaskAsync(practiceId, taskId, cancellationToken) is not { } task)
+        {
+            return TypedResults.NotFound();
+        }
+
+        http.AuditPatients([task.PatientId]);
+        return TypedResults.Ok(task);
+    }
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> ClaimAsync(
-        string practiceId, string taskId, ClaimRequest request, RuntimeStore store, CancellationToken cancellationToken)
+        string practiceId, string taskId, ClaimRequest request, HttpContext http, CareQueries queries, RuntimeStore store, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Assignee))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["assignee"] = ["Name the staff member (their staff id) who takes the task."] });
         }
 
+        if (await queries.TaskAsync(practiceId, taskId, cancellationToken) is { } task)
+        {
+            http.AuditPatients([task.PatientId]);
+        }
+
         return await store.ClaimAsync(practiceId, taskId, request.Assignee, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
     private static async Task<Results<Ok<SubmitResponse>, NotFound, ValidationProblem, Conflict<string>>> CompleteAsync(
-        string practiceId, string taskId, CompleteRequest request, CareQueries queries, RuntimeStore store, BillingRulesSource billing, TimeProvider time,
+        string practiceId, string taskId, CompleteRequest request, HttpContext http, CareQueries queries, RuntimeStore store, BillingRulesSource billing, TimeProvider time,
         CancellationToken cancellationToken)
     {
         if (await queries.TaskAsync(practiceId, taskId, cancellationToken) is not { } task)
         {
             return TypedResults.NotFound();
         }
+
+        http.AuditPatients([task.PatientId]);
 
         var eventId = request.EventId ?? $"complete:{taskId}";
         if (task.Status != CareTaskStatus.Open)

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using CareWorkflows.Engine.Access;
 using CareWorkflows.Engine.Persistence;
+using CareWorkflows.Host.Access;
 using CareWorkflows.Host.Hosting;
 using Microsoft.EntityFrameworkCore;
 
@@ -48,6 +50,9 @@ internal sealed class BenchHost : IAsyncDisposable
             BaseAddress = new Uri(address),
             Timeout = TimeSpan.FromMinutes(5),
         };
+        // The bench posts as a care-team client would: authenticated, authorized and audited like any other.
+        var (_, key) = await app.Services.GetRequiredService<ApiKeyStore>().CreateAsync("bench", AccessPolicy.CareTeam, [Practice], cancellationToken);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return new BenchHost(app, client, dataDirectory);
     }
 

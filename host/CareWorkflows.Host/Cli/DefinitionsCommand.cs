@@ -156,10 +156,7 @@ internal static class DefinitionsCommand
             .AddLogging()
             .AddCareflowSqlite(PersistenceSetup.SqliteConnectionString(Path.Join(data.FullName, "careflow.db")))
             .BuildServiceProvider();
-        await using (var db = await services.GetRequiredService<IDbContextFactory<CareflowDbContext>>().CreateDbContextAsync(cancellationToken))
-        {
-            await db.Database.MigrateAsync(cancellationToken);
-        }
+        await StoreSchema.MigrateAsync(services.GetRequiredService<IDbContextFactory<CareflowDbContext>>(), cancellationToken);
 
         return services;
     }

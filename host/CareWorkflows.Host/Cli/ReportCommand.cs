@@ -146,10 +146,7 @@ internal static class ReportCommand
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddCareflowSqlite(PersistenceSetup.SqliteConnectionString(Path.Join(data.FullName, "careflow.db")))
             .BuildServiceProvider();
-        await using (var db = await provider.GetRequiredService<IDbContextFactory<CareflowDbContext>>().CreateDbContextAsync(cancellationToken))
-        {
-            await db.Database.MigrateAsync(cancellationToken);
-        }
+        await StoreSchema.MigrateAsync(provider.GetRequiredService<IDbContextFactory<CareflowDbContext>>(), cancellationToken);
 
         var rows = await provider.GetRequiredService<ConformanceReport>().BuildAsync(loaded.Definitions!, practice, cancellationToken);
         switch (format)

@@ -82,6 +82,7 @@ internal static class ServeCommand
                 return 1;
             }
 
+            var demoKey = options.Demo ? await DemoData.CreateKeyAsync(app.Services.GetRequiredService<Engine.Access.ApiKeyStore>(), cancellationToken) : null;
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -95,6 +96,7 @@ internal static class ServeCommand
             var address = app.Urls.FirstOrDefault() ?? options.Urls;
             Console.Out.WriteLine("careflow is running.");
             Console.Out.WriteLine($"  API:         {address}/api  (OpenAPI: {address}/api/openapi.json, health: {address}/api/health)");
+            Console.Out.WriteLine($"  access:      every API call needs a key (careflow keys create --role ROLE --practice P --data {options.DataDirectory})");
             Console.Out.WriteLine($"  pages:       {address}/");
             Console.Out.WriteLine($"  database:    {options.DatabasePath} (SQLite)");
             Console.Out.WriteLine($"  logs:        {options.LogDirectory}");
@@ -107,7 +109,8 @@ internal static class ServeCommand
                 : "  HL7 drop:    off (--hl7-drop DIR to watch a folder)");
             if (options.Demo)
             {
-                Console.Out.WriteLine($"  demo:        practice 'demo' — try {address}/api/practices/demo/tasks");
+                Console.Out.WriteLine($"  demo:        practice 'demo' — try curl -H 'Authorization: Bearer {demoKey}' {address}/api/practices/demo/tasks");
+                Console.Out.WriteLine($"  demo key:    {demoKey}  (admin of practice 'demo'; revoked at the next --demo start)");
             }
 
             Console.Out.WriteLine("Press Ctrl+C to stop.");

@@ -6,7 +6,9 @@ using CareWorkflows.Engine.Records.Billing;
 using CareWorkflows.Engine.Reminders;
 using CareWorkflows.Engine.Runtime;
 using CareWorkflows.Engine.Scheduling;
+using CareWorkflows.Host.Access;
 using CareWorkflows.Host.Api;
+using CareWorkflows.Host.Audit;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -46,7 +48,7 @@ internal sealed record ServeOptions(string WorkflowsDirectory, string RulesDirec
 }
 
 /// <summary>Builds the web host: definitions, storage, Quartz, logging, API.</summary>
-internal static class CareflowApp
+internal static partial class CareflowApp
 {
     /// <summary>Builds the app and migrates its database; throws <see cref="DefinitionException"/> when the definitions do not load.</summary>
     public static async Task<WebApplication> BuildAsync(ServeOptions options, CancellationToken cancellationToken)
@@ -103,9 +105,17 @@ internal static class CareflowApp
             builder.Services.AddHostedService<Hl7DropFolder>();
         }
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = RequestLimits.DescribeTooLarge);
+        builder.Services.AddExceptionHandler<RequestLimits.BadRequestProblems>();
+        // A body that cannot be bound reaches BadRequestProblems, which says why, instead of an empty 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            json.SerializerOptions.MaxDepth = RequestLimits.MaxJsonDepth;
+        });
+        builder.Services.AddCareflowAccess(builder.Configuration);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<RuntimeStore>().MigrateAsync(cancellationToken);
@@ -127,11 +137,18 @@ internal static class CareflowApp
                 await next(context);
             }
         });
-        app.MapOpenApi("/api/openapi.json");
-        app.MapGet("/", () => Results.Content(HomePage.Html, "text/html")).ExcludeFromDescription();
-        var api = app.MapGroup("/api");
+        app.UseRouting();
+        app.UseBodyLimits();
+        app.UseAuthentication();
+        app.UseRequestAudit();
+        app.UseAuthorization();
+        // The OpenAPI document and the landing page carry no data; everything else needs a key (docs/decisions/0015).
+        app.MapOpenApi("/api/openapi.json").AllowAnonymous();
+        app.MapGet("/", () => Results.Content(HomePage.Html, "text/html")).ExcludeFromDescription().AllowAnonymous();
+        var api = app.MapGroup("/api").RequireAuthorization().LimitBody(RequestLimits.DefaultBodyBytes);
         api.MapHealthApi();
         api.MapDefinitionsApi();
+        api.MapAuditApi();
         var practice = api.MapGroup("/practices/{practiceId}");
         practice.MapEventsApi();
         practice.MapTasksApi();
@@ -147,6 +164,15 @@ internal static class CareflowApp
         practice.MapReportsApi();
         practice.MapContactsApi();
         practice.MapGroupVisitsApi();
+
+        foreach (var endpoint in PermissionEndpoints.Undeclared(app.Services.GetRequiredService<EndpointDataSource>()))
+        {
+            LogUndeclared(app.Logger, endpoint);
+        }
+
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Endpoint {Endpoint} declares no permission: it answers 403 to everyone until its code calls RequirePermission(...)")]
+    private static partial void LogUndeclared(Microsoft.Extensions.Logging.ILogger logger, string endpoint);
 }

@@ -1,3 +1,4 @@
+using CareWorkflows.Engine.Access;
 using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Runtime;
 
@@ -11,6 +12,23 @@ namespace CareWorkflows.Host.Hosting;
 internal sealed partial class DemoData(RuntimeStore store, TimeProvider time, ILogger<DemoData> logger) : BackgroundService
 {
     public const string Practice = "demo";
+    public const string KeyName = "demo admin (serve --demo)";
+
+    /// <summary>
+    /// A fresh admin key for the demo practice, printed in the start-up lines; the one an earlier demo start printed
+    /// is revoked, so a demo key lives only as long as the demo run that showed it.
+    /// </summary>
+    public static async Task<string> CreateKeyAsync(ApiKeyStore keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        foreach (var earlier in (await keys.ListAsync(cancellationToken)).Where(k => k.Name == KeyName && k.RevokedAt is null))
+        {
+            await keys.RevokeAsync(earlier.Id, cancellationToken);
+        }
+
+        var (_, key) = await keys.CreateAsync(KeyName, Access.AccessPolicy.Admin, [Practice], cancellationToken);
+        return key;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,3 +1,5 @@
+using CareWorkflows.Tests.Integration;
+
 namespace CareWorkflows.Tests.Care;
 
 public sealed class StratifyCommandTests : IDisposable

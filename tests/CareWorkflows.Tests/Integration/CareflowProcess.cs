@@ -18,18 +18,24 @@ public sealed class CareflowProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<string> _allOutput = new();
 
-    private CareflowProcess(Process process, Uri baseAddress)
+    private CareflowProcess(Process process, Uri baseAddress, string adminKey)
     {
         _process = process;
         BaseAddress = baseAddress;
+        AdminKey = adminKey;
         Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminKey);
     }
+
+    /// <summary>A PO-level admin key the process accepts (<see cref="TestAdminKey"/>).</summary>
+    public string AdminKey { get; }
 
     /// <summary>Where the process listens, e.g. http://127.0.0.1:40123/.</summary>
     public Uri BaseAddress { get; }
 
-    /// <summary>A client for the process's API.</summary>
+    /// <summary>A client for the process's API, sending <see cref="AdminKey"/>.</summary>
     public HttpClient Client { get; }
 
     /// <summary>The process id.</summary>
@@ -54,6 +60,9 @@ public sealed class CareflowProcess : IAsyncDisposable
     /// <summary>The last lines the process wrote (stdout and stderr), for failure messages.</summary>
     public string Output => string.Join('\n', _output);
 
+    /// <summary>Every line the process wrote (stdout and stderr) since it started.</summary>
+    public IReadOnlyCollection<string> AllOutput => _allOutput;
+
     /// <summary>The error lines among the last lines the process wrote, for the test's output.</summary>
     public string Errors => string.Join('\n', _output.Where(l => l.Contains(" ERR]", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).TakeLast(20));
 
@@ -61,6 +70,7 @@ public sealed class CareflowProcess : IAsyncDisposable
     public static async Task<CareflowProcess> StartAsync(CareflowWorkspace workspace, double sweepSeconds = 0.2, params string[] extraArguments)
     {
         ArgumentNullException.ThrowIfNull(workspace);
+        var adminKey = await TestAdminKey.ProvisionAsync(workspace.Data);
         var dll = Path.Join(AppContext.BaseDirectory, "careflow.dll");
         if (!File.Exists(dll))
         {
@@ -75,21 +85,27 @@ public sealed class CareflowProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workspace.Root,
         };
-        foreach (var argument in new[]
-        {
+        foreach (var argument in (string[])
+        [
             dll, "serve",
             "--urls", baseAddress.GetLeftPart(UriPartial.Authority),
             "--data", workspace.Data,
             "--workflows", workspace.Workflows,
             "--rules", workspace.Rules,
             "--sweep-seconds", sweepSeconds.ToString(CultureInfo.InvariantCulture),
-        }.Concat(extraArguments))
+            .. extraArguments,
+        ])
         {
             info.ArgumentList.Add(argument);
         }
 
+        foreach (var (name, value) in workspace.Environment)
+        {
+            info.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var careflow = new CareflowProcess(process, baseAddress);
+        var careflow = new CareflowProcess(process, baseAddress, adminKey);
         process.OutputDataReceived += (_, e) => careflow.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => careflow.Keep(e.Data);
         try
@@ -156,6 +172,7 @@ public sealed class CareflowProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
+        _allOutput.Enqueue(line);
         while (_output.Count > OutputLinesKept && _output.TryDequeue(out _))
         {
         }

@@ -33,7 +33,7 @@ public abstract class CareflowProcessTest(ITestOutputHelper output) : IAsyncLife
 
     internal async Task<CareflowProcess> StartAsync(params string[] extraArguments)
     {
-        var process = await CareflowProcess.StartAsync(Workspace, sweepSeconds: 0.2, extraArguments);
+        var process = await CareflowProcess.StartAsync(Workspace, 0.2, extraArguments);
         _processes.Add(process);
         return process;
     }

@@ -27,6 +27,9 @@ public sealed class CareflowWorkspace : IDisposable
 
     public string Rules => Path.Join(Root, "rules");
 
+    /// <summary>Environment variables for the processes started on this workspace (e.g. Careflow__Jwt__SigningKey).</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The SQLite file careflow writes in <see cref="Data"/>.</summary>
     public string Database => Path.Join(Data, "careflow.db");
 

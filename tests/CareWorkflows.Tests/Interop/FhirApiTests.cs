@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using CareWorkflows.Engine.Access;
 using CareWorkflows.Host.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CareWorkflows.Tests.Interop;
 
@@ -19,6 +21,8 @@ public sealed class FhirApiHost : IAsyncLifetime
         _app = await CareflowApp.BuildAsync(new ServeOptions(RepositoryPaths.Workflows, RepositoryPaths.Rules, "http://127.0.0.1:0", _data), CancellationToken.None);
         await _app.StartAsync();
         Client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()), Timeout = TimeSpan.FromMinutes(2) };
+        var (_, key) = await _app.Services.GetRequiredService<ApiKeyStore>().CreateAsync("fhir api tests", "care-team", ["*"], CancellationToken.None);
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
     }
 
     public async Task DisposeAsync()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using CareWorkflows.Engine.Definitions;
@@ -13,8 +12,6 @@ namespace CareWorkflows.Tests.Preview;
 /// </summary>
 public class ScenarioTests
 {
-    private static readonly TimeSpan CliTimeout = TimeSpan.FromMinutes(2);
-
     private static readonly string[] RequiredFields = ["at", "type", "patient"];
 
     private static readonly string[] TimelineTypes =
@@ -285,33 +282,6 @@ public class ScenarioTests
         }
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) RunCareflow(params string[] arguments)
-    {
-        var careflow = Path.Join(AppContext.BaseDirectory, "careflow.dll");
-        Assert.True(File.Exists(careflow), $"{careflow} is missing: the test project references the host, so the build copies it.");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            WorkingDirectory = RepositoryPaths.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(careflow);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(CliTimeout))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"careflow {string.Join(' ', arguments)} did not finish within {CliTimeout}.");
-        }
-
-        process.WaitForExit();
-        return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
-    }
+    private static (int ExitCode, string Stdout, string Stderr) RunCareflow(params string[] arguments) =>
+        Integration.CareflowCli.RunAsync(RepositoryPaths.Root, arguments).GetAwaiter().GetResult();
 }

@@ -1,3 +1,5 @@
+using CareWorkflows.Tests.Integration;
+
 namespace CareWorkflows.Tests.Publishing;
 
 /// <summary>
