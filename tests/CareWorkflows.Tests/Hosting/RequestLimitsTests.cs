@@ -50,6 +50,9 @@ public sealed class RequestLimitsTests(ITestOutputHelper output) : CareflowProce
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, UriKind.Relative)) { Content = content };
         request.Headers.TransferEncodingChunked = chunked;
+        // The server answers 413 before reading a body it will refuse; waiting for its go-ahead keeps the client from
+        // writing into a connection the server has closed (a broken pipe instead of the answer).
+        request.Headers.ExpectContinue = true;
         using var response = await client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

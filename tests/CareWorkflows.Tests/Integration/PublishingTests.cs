@@ -77,11 +77,6 @@ public sealed class PublishingTests(ITestOutputHelper output) : CareflowProcessT
             Assert.Contains("change note is required", await noNote.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        using (var tooLarge = await PublishAsync(careflow, "tcm-fast", original + new string('#', 1024 * 1024), "big"))
-        {
-            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
-        }
-
         Assert.Equal(original, await File.ReadAllTextAsync(file));
         Assert.Contains((await careflow.Client.DefinitionsAsync()).Workflows, w => w.Id == "tcm-fast" && w.Version == 1);
     }
