@@ -1,25 +1,9 @@
 using CareWorkflows.Engine.Definitions;
 using CareWorkflows.Engine.Persistence;
+using CareWorkflows.Engine.Reports;
 using Microsoft.EntityFrameworkCore;
 
 namespace CareWorkflows.Engine.Conformance;
-
-/// <summary>
-/// One standard workflow as one practice runs it: the standard as is or its overlay, at which version, the fields
-/// the overlay changes, and the patients still running on older versions.
-/// </summary>
-public sealed record ConformanceRow(
-    string Practice,
-    string Workflow,
-    bool Overlay,
-    int Version,
-    IReadOnlyList<OverlayChange> Changes,
-    int RunningOnCurrent,
-    IReadOnlyDictionary<int, int> RunningOnOlder)
-{
-    /// <summary>Instances running on a version older than the current one.</summary>
-    public int RunningOnOlderTotal => RunningOnOlder.Values.Sum();
-}
 
 /// <summary>
 /// <c>careflow report conformance</c>: per practice, how far it follows the PO's standards (seed 003 4.24). Holds no
@@ -28,7 +12,23 @@ public sealed record ConformanceRow(
 /// </summary>
 internal sealed class ConformanceReport(IDbContextFactory<CareflowDbContext> contexts)
 {
-    public async Task<IReadOnlyList<ConformanceRow>> BuildAsync(DefinitionSet definitions, string? practice, CancellationToken cancellationToken)
+    public const string Name = "conformance";
+
+    /// <summary>The report's one column set (docs/reports.md).</summary>
+    public static readonly IReadOnlyList<ReportColumn> Columns =
+    [
+        new("practice", "The practice id."),
+        new("workflow", "The standard workflow id."),
+        new("runs", "standard (as the PO wrote it) or overlay (the practice's overlay of it)."),
+        new("version", "The version new instances of this practice start on."),
+        new("changed_fields", "For an overlay, each field it changes, 'path: standard value -> overlay value', separated by '; '."),
+        new("running_on_current", "Instances of this practice running on version."),
+        new("running_on_older", "Instances of this practice still running on older versions."),
+        new("older_versions", "Those instances per version, 'v1: 3, v2: 1'."),
+    ];
+
+    /// <summary>Every practice, or one; a report table like the monthly reports', without a month.</summary>
+    public async Task<ReportTable> BuildAsync(DefinitionSet definitions, string? practice, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definitions);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -47,24 +47,28 @@ internal sealed class ConformanceReport(IDbContextFactory<CareflowDbContext> con
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
 
-        var rows = new List<ConformanceRow>();
+        var rows = new List<object?[]>();
         foreach (var id in practices)
         {
             foreach (var standard in definitions.Standards.OrderBy(w => w.Id, StringComparer.Ordinal))
             {
                 var runs = definitions.WorkflowFor(standard.Id, id) ?? standard;
                 var counts = running.Where(r => r.PracticeId == id && r.WorkflowId == standard.Id).ToList();
-                rows.Add(new ConformanceRow(
+                var older = counts.Where(c => c.Version < runs.Version).OrderBy(c => c.Version).ToList();
+                rows.Add(
+                [
                     id,
                     standard.Id,
-                    runs.Practice is not null,
+                    runs.Practice is null ? "standard" : "overlay",
                     runs.Version,
-                    runs.OverlayChanges,
+                    string.Join("; ", runs.OverlayChanges),
                     counts.Where(c => c.Version == runs.Version).Sum(c => c.Count),
-                    counts.Where(c => c.Version < runs.Version).OrderBy(c => c.Version).ToDictionary(c => c.Version, c => c.Count)));
+                    older.Sum(c => c.Count),
+                    string.Join(", ", older.Select(c => $"v{c.Version}: {c.Count}")),
+                ]);
             }
         }
 
-        return rows;
+        return new ReportTable(Name, "Conformance to the standard workflows", practice ?? "all practices", "", Columns, rows, []);
     }
 }

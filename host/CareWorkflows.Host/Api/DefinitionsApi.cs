@@ -1,11 +1,9 @@
-using CareWorkflows.Engine.Conformance;
 using CareWorkflows.Engine.Diagrams;
 using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Publishing;
 using CareWorkflows.Engine.Runtime;
 using CareWorkflows.Host.Access;
 using CareWorkflows.Host.Hosting;
-using CareWorkflows.Host.Reports;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CareWorkflows.Host.Api;
@@ -67,14 +65,6 @@ internal static class DefinitionsApi
             .WithSummary("Publish an earlier version's text again as a new, higher version (an overlay's with ?practice=). Running instances keep the version they started on.")
             .RequirePermission(Permission.DefinitionsPublish);
 
-        api.MapGet("/reports/conformance", async (string? practice, string? format, DefinitionHistory history, ConformanceReport report, CancellationToken cancellationToken) =>
-        {
-            var rows = await report.BuildAsync(history.Current, practice, cancellationToken);
-            return format == "csv" ? Results.Text(ConformanceOutput.Csv(rows), "text/csv") : Results.Text(ConformanceOutput.Json(rows), "application/json");
-        })
-            .WithName("ConformanceReport")
-            .WithSummary("Per practice: which standard workflows it runs (standard or overlay), at which version, the fields its overlay changes, and the instances still on older versions. ?format=csv for a spreadsheet. No patient data; without ?practice= it covers every practice and needs a PO-level key.")
-            .RequirePermission(Permission.ReportsRead);
         return api;
     }
 

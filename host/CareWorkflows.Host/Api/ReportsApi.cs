@@ -1,7 +1,6 @@
 using CareWorkflows.Engine.Conformance;
 using CareWorkflows.Engine.Reports;
 using CareWorkflows.Engine.Runtime;
-using CareWorkflows.Host.Reports;
 using Microsoft.AspNetCore.Http.HttpResults;
 using CareWorkflows.Host.Access;
 
@@ -20,6 +19,19 @@ internal static class ReportsApi
         return practice;
     }
 
+    /// <summary>Reports of the physician organization, across practices: GET /api/reports/conformance[?practice=P].</summary>
+    public static RouteGroupBuilder MapOrganizationReportsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/reports/conformance", async Task<Results<FileContentHttpResult, ValidationProblem>> (string? practice, string? format, ConformanceReport conformance, DefinitionHistory definitions, CancellationToken cancellationToken) =>
+            format is null or "json" or "csv"
+                ? Answer(await conformance.BuildAsync(definitions.Current, practice, cancellationToken), format)
+                : FormatProblem())
+            .WithName("ConformanceReport")
+            .WithSummary("Per practice: which standard workflows it runs (standard or overlay), at which version, the fields its overlay changes, and the instances still on older versions. format=json (default) or csv. No patient data; without ?practice= it covers every practice and needs a PO-level key.")
+            .RequirePermission(Permission.ReportsRead);
+        return api;
+    }
+
     private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> GetAsync(
         string practiceId, string report, string? month, string? format, HttpContext http, ReportRunner reports, ConformanceReport conformance, DefinitionHistory definitions,
         CancellationToken cancellationToken)
@@ -30,18 +42,16 @@ internal static class ReportsApi
             return TypedResults.Problem(refusal, statusCode: StatusCodes.Status403Forbidden, title: "This report lists patients.");
         }
 
-        if (report == "conformance" && format is null or "json" or "csv")
+        var knownFormat = format is null or "json" or "csv";
+        if (report == ConformanceReport.Name)
         {
-            var rows = await conformance.BuildAsync(definitions.Current, practiceId, cancellationToken);
-            return format == "csv"
-                ? TypedResults.File(System.Text.Encoding.UTF8.GetBytes(ConformanceOutput.Csv(rows)), "text/csv; charset=utf-8", $"conformance-{practiceId}.csv")
-                : TypedResults.File(System.Text.Encoding.UTF8.GetBytes(ConformanceOutput.Json(rows)), "application/json");
+            return knownFormat ? Answer(await conformance.BuildAsync(definitions.Current, practiceId, cancellationToken), format) : FormatProblem();
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (format is not (null or "json" or "csv"))
+        if (!knownFormat)
         {
-            errors["format"] = ["Use format=json or format=csv (table is for the terminal: careflow report)."];
+            errors["format"] = [FormatHint];
         }
 
         if (month is null)
@@ -72,15 +82,26 @@ internal static class ReportsApi
             return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status500InternalServerError, title: "The billing rules (rules/codes/billing.yaml) cannot be read; fix the file.");
         }
 
+        return Answer(table, format);
+    }
+
+    private const string FormatHint = "Use format=json or format=csv (table is for the terminal: careflow report).";
+
+    private static ValidationProblem FormatProblem() => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [FormatHint] });
+
+    /// <summary>A report as CSV (a download named after it) or JSON, the same for every report.</summary>
+    private static FileContentHttpResult Answer(ReportTable table, string? format)
+    {
         using var buffer = new MemoryStream();
         if (format == "csv")
         {
-            await using (var writer = new StreamWriter(buffer, leaveOpen: true))
+            using (var writer = new StreamWriter(buffer, leaveOpen: true))
             {
                 ReportFormats.WriteCsv(table, writer);
             }
 
-            return TypedResults.File(buffer.ToArray(), "text/csv; charset=utf-8", $"{table.Report}-{practiceId}-{table.Month}.csv");
+            var name = string.Join('-', new[] { table.Report, table.Practice, table.Month }.Where(p => p.Length > 0)).Replace(' ', '-');
+            return TypedResults.File(buffer.ToArray(), "text/csv; charset=utf-8", $"{name}.csv");
         }
 
         ReportFormats.WriteJson(table, buffer);

@@ -4,7 +4,6 @@ using System.Text.Json;
 using CareWorkflows.Engine.Definitions;
 using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Publishing;
-using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
 
 namespace CareWorkflows.Host.Cli;
@@ -37,7 +36,7 @@ internal static class DefinitionsCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var services = await StoreAsync(parse.GetValue(data)!, cancellationToken);
+            await using var services = await CliStore.OpenAsync(parse.GetValue(data)!, cancellationToken);
             var id = parse.GetValue(workflow)!;
             var loaded = DefinitionLoader.Load(parse.GetValue(workflows)!.FullName, parse.GetValue(rules)!.FullName);
             var current = loaded.Definitions?.Workflows.FirstOrDefault(w => w.Id == id && w.Practice == parse.GetValue(practice))?.Version;
@@ -98,7 +97,7 @@ internal static class DefinitionsCommand
                 return 1;
             }
 
-            await using var services = await StoreAsync(parse.GetValue(data)!, cancellationToken);
+            await using var services = await CliStore.OpenAsync(parse.GetValue(data)!, cancellationToken);
             var request = new PublishRequest(await File.ReadAllTextAsync(path.FullName, cancellationToken), parse.GetValue(note) ?? "", parse.GetValue(by)!) { Practice = parse.GetValue(practice) };
             var outcome = await services.GetRequiredService<DefinitionPublisher>().PublishAsync(
                 DefinitionFolders.Display(parse.GetValue(workflows)!, parse, workflows), parse.GetValue(rules)!.FullName, request, cancellationToken);
@@ -121,7 +120,7 @@ internal static class DefinitionsCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var services = await StoreAsync(parse.GetValue(data)!, cancellationToken);
+            await using var services = await CliStore.OpenAsync(parse.GetValue(data)!, cancellationToken);
             var outcome = await services.GetRequiredService<DefinitionPublisher>().RollbackAsync(
                 DefinitionFolders.Display(parse.GetValue(workflows)!, parse, workflows), parse.GetValue(rules)!.FullName,
                 parse.GetValue(workflow)!, parse.GetValue(practice), parse.GetValue(to), parse.GetValue(note) ?? "", parse.GetValue(by)!, cancellationToken);
@@ -146,19 +145,6 @@ internal static class DefinitionsCommand
         var workflow = outcome.Workflow!;
         Console.Out.WriteLine($"published {workflow.Id} version {workflow.Version}{(workflow.Practice is null ? "" : $" for practice {workflow.Practice}")} to {outcome.File}");
         return 0;
-    }
-
-    private static async Task<ServiceProvider> StoreAsync(DirectoryInfo data, CancellationToken cancellationToken)
-    {
-        data.Create();
-        var services = new ServiceCollection()
-            .AddSingleton(TimeProvider.System)
-            .AddLogging()
-            .AddCareflowSqlite(PersistenceSetup.SqliteConnectionString(Path.Join(data.FullName, "careflow.db")))
-            .BuildServiceProvider();
-        await StoreSchema.MigrateAsync(services.GetRequiredService<IDbContextFactory<CareflowDbContext>>(), cancellationToken);
-
-        return services;
     }
 
     private static Option<DirectoryInfo> DataOption() => new("--data")

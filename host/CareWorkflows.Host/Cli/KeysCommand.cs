@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using CareWorkflows.Engine.Access;
-using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Host.Access;
 
 namespace CareWorkflows.Host.Cli;
@@ -110,14 +109,7 @@ internal static class KeysCommand
 
         public static async Task<KeyStore> OpenAsync(DirectoryInfo data, CancellationToken cancellationToken)
         {
-            Directory.CreateDirectory(data.FullName);
-            var services = new ServiceCollection()
-                .AddSingleton(TimeProvider.System)
-                .AddLogging()
-                .AddCareflowSqlite(PersistenceSetup.SqliteConnectionString(Path.Join(data.FullName, "careflow.db")))
-                .BuildServiceProvider();
-            await StoreSchema.MigrateAsync(services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<CareflowDbContext>>(), cancellationToken);
-            return new KeyStore(services);
+            return new KeyStore(await CliStore.OpenAsync(data, cancellationToken));
         }
 
         public ValueTask DisposeAsync() => services.DisposeAsync();

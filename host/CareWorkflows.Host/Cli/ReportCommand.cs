@@ -5,8 +5,6 @@ using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Records;
 using CareWorkflows.Engine.Reports;
 using CareWorkflows.Engine.Runtime;
-using CareWorkflows.Host.Reports;
-using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
 
 namespace CareWorkflows.Host.Cli;
@@ -109,6 +107,27 @@ internal static class ReportCommand
             return 1;
         }
 
+        await WriteAsync(table, format);
+        return 0;
+    }
+
+    private static async Task<int> ConformanceAsync(string? practice, string format, DirectoryInfo data, string workflowsDirectory, string rulesDirectory, CancellationToken cancellationToken)
+    {
+        var loaded = DefinitionLoader.Load(workflowsDirectory, rulesDirectory);
+        if (!loaded.Succeeded)
+        {
+            loaded.Errors.ToList().ForEach(e => Console.Error.WriteLine(e));
+            Console.Error.WriteLine("The definitions do not validate, so conformance cannot be reported; fix the problems above first (careflow validate).");
+            return 1;
+        }
+
+        await using var store = await CliStore.OpenAsync(data, cancellationToken);
+        await WriteAsync(await store.GetRequiredService<ConformanceReport>().BuildAsync(loaded.Definitions!, practice, cancellationToken), format);
+        return 0;
+    }
+
+    private static async Task WriteAsync(ReportTable table, string format)
+    {
         switch (format)
         {
             case "csv":
@@ -126,48 +145,11 @@ internal static class ReportCommand
                 WriteTable(table);
                 break;
         }
-
-        return 0;
-    }
-
-    private static async Task<int> ConformanceAsync(string? practice, string format, DirectoryInfo data, string workflowsDirectory, string rulesDirectory, CancellationToken cancellationToken)
-    {
-        var loaded = DefinitionLoader.Load(workflowsDirectory, rulesDirectory);
-        if (!loaded.Succeeded)
-        {
-            loaded.Errors.ToList().ForEach(e => Console.Error.WriteLine(e));
-            Console.Error.WriteLine("The definitions do not validate, so conformance cannot be reported; fix the problems above first (careflow validate).");
-            return 1;
-        }
-
-        data.Create();
-        await using var provider = new ServiceCollection()
-            .AddSingleton(TimeProvider.System)
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddCareflowSqlite(PersistenceSetup.SqliteConnectionString(Path.Join(data.FullName, "careflow.db")))
-            .BuildServiceProvider();
-        await StoreSchema.MigrateAsync(provider.GetRequiredService<IDbContextFactory<CareflowDbContext>>(), cancellationToken);
-
-        var rows = await provider.GetRequiredService<ConformanceReport>().BuildAsync(loaded.Definitions!, practice, cancellationToken);
-        switch (format)
-        {
-            case "csv":
-                Console.Out.Write(ConformanceOutput.Csv(rows));
-                break;
-            case "json":
-                Console.Out.WriteLine(ConformanceOutput.Json(rows));
-                break;
-            default:
-                ConformanceOutput.Table(rows, AnsiConsole.Console);
-                break;
-        }
-
-        return 0;
     }
 
     private static void WriteTable(ReportTable table)
     {
-        var grid = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{table.Title} — practice {table.Practice}, {table.Month}"));
+        var grid = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{table.Title} — {(table.Month.Length == 0 ? table.Practice : $"practice {table.Practice}, {table.Month}")}"));
         foreach (var column in table.Columns)
         {
             grid.AddColumn(Markup.Escape(column.Name));

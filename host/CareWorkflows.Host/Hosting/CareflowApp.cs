@@ -162,6 +162,7 @@ internal static partial class CareflowApp
         practice.MapCareTeamApi();
         practice.MapListsApi();
         practice.MapReportsApi();
+        api.MapOrganizationReportsApi();
         practice.MapContactsApi();
         practice.MapGroupVisitsApi();
 

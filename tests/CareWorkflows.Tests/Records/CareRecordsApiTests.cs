@@ -144,7 +144,11 @@ public sealed class CareRecordsApiTests(ITestOutputHelper output) : CareflowProc
         Assert.Contains("YYYY-MM", (await CareflowApi.ReadAsync<ProblemView>(badMonth, HttpStatusCode.BadRequest)).Errors!["month"][0], StringComparison.Ordinal);
         using var conformance = await careflow.Client.GetAsync(new Uri($"api/practices/{Practice}/reports/conformance?month=2026-10", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, conformance.StatusCode);
-        Assert.Contains($"\"practice\":\"{Practice}\"", await conformance.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using (var json = JsonDocument.Parse(await conformance.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal(("conformance", Practice), (json.RootElement.GetProperty("report").GetString(), json.RootElement.GetProperty("practice").GetString()));
+        }
+
         var (typoExit, _, typo) = await RunCliAsync("report", "casload", "--practice", Practice, "--month", "2026-10", "--data", Workspace.Data);
         Assert.Equal(2, typoExit);
         Assert.Contains("Did you mean 'caseload'?", typo, StringComparison.Ordinal);
