@@ -57,8 +57,7 @@ internal static class DefinitionsApi
             .Accepts<string>("application/yaml", "text/yaml", "text/plain")
             .WithName("PublishDefinition")
             .WithSummary("Publish an edited definition (the YAML file as the request body) with ?note=, checked exactly as 'careflow validate' would; a standard must raise its version. Nothing is written when a check fails. An overlay names its practice with ?practice=; a standard needs a PO-level key.")
-            .RequirePermission(Permission.DefinitionsPublish)
-            .LimitBody(MaxDefinitionBytes + 1);
+            .RequirePermission(Permission.DefinitionsPublish);
 
         api.MapPost("/definitions/{id}/rollback", RollbackAsync)
             .WithName("RollbackDefinition")
@@ -68,26 +67,12 @@ internal static class DefinitionsApi
         return api;
     }
 
-    /// <summary>The largest definition accepted, as for files on disk.</summary>
-    private const int MaxDefinitionBytes = Engine.Definitions.YamlFile.MaxBytes;
-
     private static async Task<Results<Ok<PublishedResponse>, ProblemHttpResult>> PublishAsync(
         string id, string? note, string? practice, HttpContext context, ServeOptions options, DefinitionPublisher publisher, DefinitionWatcher watcher, CancellationToken cancellationToken)
     {
-        if (context.Request.ContentLength > MaxDefinitionBytes)
-        {
-            return TypedResults.Problem($"The definition is {context.Request.ContentLength:N0} bytes; at most {MaxDefinitionBytes:N0} are accepted. Split it into several workflows.", statusCode: StatusCodes.Status413PayloadTooLarge);
-        }
-
-        var buffer = new char[MaxDefinitionBytes + 1];
+        // The body limit of /api (RequestLimits, 1 MB, the same as a definition file's) answers 413 before this runs.
         using var reader = new StreamReader(context.Request.Body);
-        var length = await reader.ReadBlockAsync(buffer, cancellationToken);
-        if (length > MaxDefinitionBytes)
-        {
-            return TypedResults.Problem($"The definition is larger than {MaxDefinitionBytes:N0} bytes. Split it into several workflows.", statusCode: StatusCodes.Status413PayloadTooLarge);
-        }
-
-        var yaml = new string(buffer, 0, length);
+        var yaml = await reader.ReadToEndAsync(cancellationToken);
         var request = new PublishRequest(yaml, note ?? "", Caller(context)) { Practice = practice, Workflow = id };
         return await Answer(await publisher.PublishAsync(options.WorkflowsDirectory, options.RulesDirectory, request, cancellationToken), watcher, cancellationToken);
     }

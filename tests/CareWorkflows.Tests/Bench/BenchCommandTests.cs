@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using CareWorkflows.Tests.Integration;
 
 namespace CareWorkflows.Tests.Bench;
 
@@ -9,12 +9,10 @@ namespace CareWorkflows.Tests.Bench;
 /// </summary>
 public class BenchCommandTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
-
     [Fact]
-    public void BenchEvents_Small_PrintsFiguresAndCommitsTasks()
+    public async Task BenchEvents_Small_PrintsFiguresAndCommitsTasks()
     {
-        var (exitCode, stdout, stderr) = RunBench("events", "--count", "500", "--format", "json");
+        var (exitCode, stdout, stderr) = await RunBenchAsync("events", "--count", "500", "--format", "json");
 
         Assert.True(exitCode == 0, $"exit code {exitCode}; stdout: {stdout}; stderr: {stderr}");
         using var json = JsonDocument.Parse(stdout);
@@ -32,9 +30,9 @@ public class BenchCommandTests
     }
 
     [Fact]
-    public void BenchTimers_Small_FiresEveryReminderOnce()
+    public async Task BenchTimers_Small_FiresEveryReminderOnce()
     {
-        var (exitCode, stdout, stderr) = RunBench("timers", "--count", "500", "--format", "json");
+        var (exitCode, stdout, stderr) = await RunBenchAsync("timers", "--count", "500", "--format", "json");
 
         Assert.True(exitCode == 0, $"exit code {exitCode}; stdout: {stdout}; stderr: {stderr}");
         using var json = JsonDocument.Parse(stdout);
@@ -52,42 +50,13 @@ public class BenchCommandTests
         Assert.Equal(0, figures.GetProperty("duplicates").GetInt32());
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) RunBench(params string[] arguments)
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunBenchAsync(params string[] arguments)
     {
-        var careflow = Path.Join(AppContext.BaseDirectory, "careflow.dll");
-        Assert.True(File.Exists(careflow), $"{careflow} is missing: the test project references the host, so the build copies it.");
         var data = Directory.CreateTempSubdirectory("careflow-bench-test-");
         try
         {
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-            {
-                // An empty working folder: the bench takes the definitions shipped next to careflow.
-                WorkingDirectory = data.FullName,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(careflow);
-            start.ArgumentList.Add("bench");
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.ArgumentList.Add("--data");
-            start.ArgumentList.Add(data.FullName);
-
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(Timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail($"careflow bench {string.Join(' ', arguments)} did not finish within {Timeout}.");
-            }
-
-            process.WaitForExit();
-            return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+            // An empty working folder: the bench takes the definitions shipped next to careflow.
+            return await CareflowCli.RunAsync(data.FullName, ["bench", .. arguments, "--data", data.FullName]);
         }
         finally
         {
