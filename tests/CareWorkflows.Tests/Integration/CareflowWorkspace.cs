@@ -64,7 +64,8 @@ public sealed class CareflowWorkspace : IDisposable
         }
     }
 
-    private static void CopyFolder(string from, string to)
+    /// <summary>Copies a folder with its sub-folders (workflows/practices, rules/codes ...).</summary>
+    internal static void CopyFolder(string from, string to)
     {
         Directory.CreateDirectory(to);
         foreach (var file in Directory.EnumerateFiles(from))

@@ -12,8 +12,8 @@ public sealed class DefinitionsCommandTests : IDisposable
 
     public DefinitionsCommandTests()
     {
-        Copy(RepositoryPaths.Workflows, Path.Join(_folder, "workflows"));
-        Copy(RepositoryPaths.Rules, Path.Join(_folder, "rules"));
+        CareflowWorkspace.CopyFolder(RepositoryPaths.Workflows, Path.Join(_folder, "workflows"));
+        CareflowWorkspace.CopyFolder(RepositoryPaths.Rules, Path.Join(_folder, "rules"));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -72,14 +72,4 @@ public sealed class DefinitionsCommandTests : IDisposable
 
     private Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args) =>
         CareflowCli.RunAsync(_folder, [.. args, "--data", Path.Join(_folder, "data")]);
-
-    private static void Copy(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Join(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
 }
