@@ -86,6 +86,12 @@ public sealed class SmsOptions
 
     /// <summary>A messaging service id, sent instead of From when set.</summary>
     public string? MessagingServiceSid { get; set; }
+
+    /// <summary>
+    /// The public address the gateway posts replies to (scheme and host, e.g. https://careflow.example.org) when a proxy
+    /// stands in front of careflow; the signature of a reply covers the address the gateway used. Empty: the request's own.
+    /// </summary>
+    public string? WebhookBaseUrl { get; set; }
 }
 
 /// <summary>A webhook that takes a JSON message for the patient portal.</summary>

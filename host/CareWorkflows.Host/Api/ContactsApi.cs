@@ -30,6 +30,9 @@ internal static partial class ContactsApi
         practice.MapPost("/sms/inbound", InboundSmsAsync).WithName("InboundSms").DisableAntiforgery()
             .WithSummary("The SMS gateway's webhook for replies (Twilio form fields From and Body): STOP and the like opt the number out of text messages, START opts it back in.")
             .RequirePermission(Permission.PatientsWrite);
+        practice.MapPost("/sms/twilio", SignedInboundSmsAsync).WithName("SignedInboundSms").DisableAntiforgery()
+            .WithSummary("The same webhook for a gateway that cannot send an API key: no key, but the request must carry the gateway's X-Twilio-Signature made with Reminders:Sms:AuthToken.")
+            .AllowAnonymous();
         practice.MapGet("/reminders", LedgerAsync).WithName("ListReminders")
             .WithSummary("The delivery ledger, newest first: status (queued, sending, sent, call-list), channel, language, attempts, outcome. Filters: patient, status, limit.")
             .RequirePermission(Permission.PatientsRead);
@@ -165,10 +168,45 @@ internal static partial class ContactsApi
     {
         if (!request.HasFormContentType)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send the gateway's form fields (From, Body) as application/x-www-form-urlencoded."] });
+            return NotAForm();
+        }
+
+        return await ApplyReplyAsync(practiceId, await request.ReadFormAsync(cancellationToken), contacts, definitions, time, logger, cancellationToken);
+    }
+
+    private static async Task<IResult> SignedInboundSmsAsync(
+        string practiceId, HttpRequest request, ReminderOptions options, ContactBook contacts, DefinitionHistory definitions, TimeProvider time, ILogger<ContactBook> logger,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(options.Sms.AuthToken))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Signed SMS replies are off.",
+                detail: "Set Reminders:Sms:AuthToken (the gateway's auth token) to take the gateway's signed webhooks here, or send replies to .../sms/inbound with an API key.");
+        }
+
+        if (!request.HasFormContentType)
+        {
+            return NotAForm();
         }
 
         var form = await request.ReadFormAsync(cancellationToken);
+        if (!GatewaySignature.Verify(request, form, options.Sms.AuthToken, options.Sms.WebhookBaseUrl))
+        {
+            LogUnsigned(logger, practiceId);
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The SMS reply is not signed by the gateway.",
+                detail: $"The {GatewaySignature.Header} header is missing or does not match this request under Reminders:Sms:AuthToken. "
+                    + "Behind a proxy, set Reminders:Sms:WebhookBaseUrl to the address the gateway posts to.");
+        }
+
+        return await ApplyReplyAsync(practiceId, form, contacts, definitions, time, logger, cancellationToken);
+    }
+
+    private static ValidationProblem NotAForm() =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send the gateway's form fields (From, Body) as application/x-www-form-urlencoded."] });
+
+    private static async Task<IResult> ApplyReplyAsync(
+        string practiceId, IFormCollection form, ContactBook contacts, DefinitionHistory definitions, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
         var word = form["Body"].ToString().Trim().ToUpperInvariant();
         var action = StopWords.Contains(word) ? "opt-out" : StartWords.Contains(word) ? "opt-in" : null;
         var (from, _) = PhoneNumberCheck.Normalize(form["From"].ToString(), definitions.Current.Practice(practiceId).PhoneRegion);
@@ -195,6 +233,9 @@ internal static partial class ContactsApi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An SMS reply recorded {Action} for {Count} patients of practice {PracticeId}")]
     private static partial void LogReply(ILogger logger, string action, int count, string practiceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An SMS reply for practice {PracticeId} was refused: its gateway signature is missing or wrong")]
+    private static partial void LogUnsigned(ILogger logger, string practiceId);
 
     internal sealed record ContactRequest(string? Patient, string? FirstName, string? Phone, string? Email, string? PortalId, string? TimeZone, IReadOnlyList<string>? Channels,
         string? BestTime = null, string? By = null);

@@ -28,11 +28,23 @@ public sealed class InProcessCareflow : IAsyncDisposable
 
     public EndpointDataSource Endpoints => _app.Services.GetRequiredService<EndpointDataSource>();
 
-    /// <summary>Builds and starts the app; <paramref name="mapMore"/> may map endpoints as another branch would.</summary>
-    public static async Task<InProcessCareflow> StartAsync(Action<WebApplication>? mapMore = null)
+    /// <summary>
+    /// Builds and starts the app; <paramref name="mapMore"/> may map endpoints as another branch would;
+    /// <paramref name="configJson"/> is the text of a <c>serve --config</c> file.
+    /// </summary>
+    public static async Task<InProcessCareflow> StartAsync(Action<WebApplication>? mapMore = null, string? configJson = null)
     {
         var workspace = CareflowWorkspace.Create();
-        var app = await CareflowApp.BuildAsync(new ServeOptions(workspace.Workflows, workspace.Rules, "http://127.0.0.1:0", workspace.Data), CancellationToken.None);
+        string? configFile = null;
+        if (configJson is not null)
+        {
+            configFile = Path.Join(workspace.Data, "careflow.json");
+            Directory.CreateDirectory(workspace.Data);
+            await File.WriteAllTextAsync(configFile, configJson);
+        }
+
+        var options = new ServeOptions(workspace.Workflows, workspace.Rules, "http://127.0.0.1:0", workspace.Data) { ConfigFile = configFile };
+        var app = await CareflowApp.BuildAsync(options, CancellationToken.None);
         mapMore?.Invoke(app);
         await app.StartAsync();
         return new InProcessCareflow(workspace, app);
