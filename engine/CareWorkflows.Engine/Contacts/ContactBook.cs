@@ -13,6 +13,14 @@ internal sealed class ContactBook(IDbContextFactory<CareflowDbContext> contexts,
         return row is null ? null : ToRecord(row);
     }
 
+    /// <summary>The contact details of these patients of one practice, by patient id; patients without any are left out.</summary>
+    public async Task<IReadOnlyDictionary<string, PatientContact>> GetManyAsync(string practiceId, IReadOnlyCollection<string> patientIds, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Contacts.AsNoTracking().Where(c => c.PracticeId == practiceId && patientIds.Contains(c.PatientId)).ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.PatientId, ToRecord, StringComparer.Ordinal);
+    }
+
     /// <summary>Stores contact details and consented channels; the opt-out history is kept.</summary>
     public async Task PutAsync(IReadOnlyList<PatientContact> contacts, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using CareWorkflows.Engine.Contacts;
 using CareWorkflows.Engine.Records.CarePlans;
 using CareWorkflows.Engine.Records.CareTeam;
 using CareWorkflows.Engine.Records.Interactions;
@@ -5,6 +6,7 @@ using CareWorkflows.Engine.Records.Lists;
 using CareWorkflows.Engine.Records.Referrals;
 using CareWorkflows.Engine.Reports;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CareWorkflows.Engine.Records;
 
@@ -18,6 +20,7 @@ public static class CareRecordsSetup
         services.AddSingleton<InteractionQueries>();
         services.AddSingleton<CarePlanStore>();
         services.AddSingleton<CareTeamStore>();
+        services.TryAddSingleton<ContactBook>();
         services.AddSingleton<RegistryListStore>();
         services.AddSingleton<ReferralQueries>();
         services.AddSingleton<ReportRunner>();

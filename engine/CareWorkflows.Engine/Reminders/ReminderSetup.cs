@@ -1,6 +1,7 @@
 using CareWorkflows.Engine.Contacts;
 using CareWorkflows.Engine.GroupVisits;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CareWorkflows.Engine.Reminders;
 
@@ -12,7 +13,7 @@ public static class ReminderSetup
     {
         services.AddSingleton(options);
         services.AddSingleton<ReminderLedger>();
-        services.AddSingleton<ContactBook>();
+        services.TryAddSingleton<ContactBook>();
         services.AddSingleton<GroupVisitStore>();
         services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) });
         services.AddSingleton<IReminderChannel>(provider => new SmsChannel(options, provider.GetRequiredService<HttpClient>()));

@@ -1,3 +1,4 @@
+using CareWorkflows.Engine.Contacts;
 using CareWorkflows.Engine.Persistence;
 using CareWorkflows.Engine.Rules;
 using Microsoft.EntityFrameworkCore;
@@ -12,14 +13,14 @@ internal sealed record RegistryListEntry(
     string PatientId, DateTimeOffset At, string? By, string? Workflow, string? Phone, string? Email, string? BestTime, string PreferredChannel, string Language, string? CareManager);
 
 /// <summary>Registry lists of one practice: read with contact details, add a patient by hand.</summary>
-internal sealed class RegistryListStore(IDbContextFactory<CareflowDbContext> contexts)
+internal sealed class RegistryListStore(IDbContextFactory<CareflowDbContext> contexts, ContactBook contactBook)
 {
     public async Task<IReadOnlyList<RegistryListEntry>> EntriesAsync(string practiceId, string listId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entries = await db.ListEntries.AsNoTracking().Where(e => e.PracticeId == practiceId && e.ListId == listId).OrderBy(e => e.At).ToListAsync(cancellationToken);
         var ids = entries.Select(e => e.PatientId).ToList();
-        var contacts = await db.Contacts.AsNoTracking().Where(c => c.PracticeId == practiceId && ids.Contains(c.PatientId)).ToDictionaryAsync(c => c.PatientId, StringComparer.Ordinal, cancellationToken);
+        var contacts = await contactBook.GetManyAsync(practiceId, ids, cancellationToken);
         var facts = await db.Patients.AsNoTracking().Where(p => p.PracticeId == practiceId && ids.Contains(p.PatientId))
             .ToDictionaryAsync(p => p.PatientId, p => StoreJson.Read<PatientFacts>(p.Facts), StringComparer.Ordinal, cancellationToken);
         var managers = await db.CareManagers.AsNoTracking().Where(c => c.PracticeId == practiceId && ids.Contains(c.PatientId)).ToDictionaryAsync(c => c.PatientId, c => c.StaffId, StringComparer.Ordinal, cancellationToken);
