@@ -195,6 +195,7 @@ public static class DefinitionLoader
     private static Dictionary<string, PracticeSettings> LoadPractices(string directory, Catalog catalog, Diagnostics diagnostics)
     {
         var practices = new Dictionary<string, PracticeSettings>(StringComparer.Ordinal);
+        var facilityOwners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var root = Path.Join(directory, "practices");
         if (!Directory.Exists(root))
         {
@@ -206,7 +207,7 @@ public static class DefinitionLoader
             var path = Path.Join(folder, PracticeReader.FileName);
             var display = Display(directory, path);
             if (File.Exists(path) && YamlFile.Load(path, display, diagnostics) is { } node
-                && PracticeReader.Read(node, new SourceFile(display, diagnostics), Path.GetFileName(folder), catalog) is { } practice)
+                && PracticeReader.Read(node, new SourceFile(display, diagnostics), Path.GetFileName(folder), catalog, facilityOwners) is { } practice)
             {
                 practices[practice.Id] = practice;
             }

@@ -74,4 +74,6 @@ public static class ErrorCodes
     public const string TemplateLanguageMissing = "CW0033";
     /// <summary>A reminder template that does not parse, names a value messages do not have, or does not render.</summary>
     public const string TemplateDoesNotRender = "CW0034";
+    /// <summary>Two practices name the same HL7 facility, so its messages would have no one practice.</summary>
+    public const string FacilityOfTwoPractices = "CW0035";
 }

@@ -11,7 +11,8 @@ internal static class PracticeReader
     private static readonly string[] Keys = ["practice", "name", "phone", "timezone", "holidays", "opens", "closes", "languages", "hl7", "reminder-hours", "call-list-role", "phone-region"];
     private static readonly string[] Hl7Keys = ["facilities"];
 
-    public static PracticeSettings? Read(YamlNode root, SourceFile file, string folderId, Catalog catalog)
+    /// <summary>Reads one practice.yaml; <paramref name="facilityOwners"/> holds the HL7 facilities of the practices read before (this one's are added).</summary>
+    public static PracticeSettings? Read(YamlNode root, SourceFile file, string folderId, Catalog catalog, IDictionary<string, string> facilityOwners)
     {
         if (root is not YamlMappingNode mapping)
         {
@@ -30,9 +31,19 @@ internal static class PracticeReader
         var zone = Zone(map, required: true);
         var holidays = Holidays(map);
         var (opens, closes) = Hours(map);
-        List<string> facilities = map.Mapping("hl7") is { } hl7
-            ? new MappingReader(hl7, file, "the practice's hl7 settings", Hl7Keys).TextList("facilities", required: true).Select(f => f.Value).ToList()
+        var facilities = map.Mapping("hl7") is { } hl7
+            ? new MappingReader(hl7, file, "the practice's hl7 settings", Hl7Keys).TextList("facilities", required: true)
             : [];
+        foreach (var (facility, at) in facilities)
+        {
+            if (!facilityOwners.TryAdd(facility, folderId) && facilityOwners[facility] != folderId)
+            {
+                file.Diagnostics.Add(ErrorCodes.FacilityOfTwoPractices, at,
+                    $"the HL7 facility '{facility}' is already named by practice '{facilityOwners[facility]}', so its ADT messages would match two practices. "
+                    + "Name each facility in one practice.yaml only (the one whose patients its messages are about).");
+            }
+        }
+
         var (remindFrom, remindUntil) = ReminderHours(map);
         var callListRole = map.Id("call-list-role", required: false);
         if (callListRole is not null && catalog.Roles.Count > 0 && !catalog.Roles.ContainsKey(callListRole))
@@ -57,7 +68,7 @@ internal static class PracticeReader
         {
             Phone = map.Text("phone"),
             Languages = languages.Count > 0 ? languages : ["en"],
-            Hl7Facilities = facilities,
+            Hl7Facilities = [.. facilities.Select(f => f.Value)],
             LanguagesAt = map.Has("languages") ? map.ValueAt("languages") : map.At,
             RemindFrom = remindFrom,
             RemindUntil = remindUntil,
