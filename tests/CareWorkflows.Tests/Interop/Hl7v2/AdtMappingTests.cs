@@ -13,6 +13,7 @@ public sealed class AdtMappingTests
     [
         new("ghh-clinic", "GHH clinic", Chicago, [], new TimeOnly(8, 0), new TimeOnly(17, 0)) { Hl7Facilities = ["GOOD HEALTH HOSPITAL"] },
         new("lakeside", "Lakeside", Chicago, [], new TimeOnly(8, 0), new TimeOnly(17, 0)) { Hl7Facilities = ["LAKESIDE"] },
+        new("mcm-clinic", "MCM clinic", Chicago, [], new TimeOnly(8, 0), new TimeOnly(17, 0)) { Hl7Facilities = ["MCM"] },
     ];
 
     [Theory]
@@ -31,6 +32,18 @@ public sealed class AdtMappingTests
         var mrn = Assert.Single(notice.Identifiers);
         Assert.Equal(("PATID1234", "GOOD HEALTH HOSPITAL", 1), (mrn.Value, mrn.Systems[0], mrn.Repetition));
         Assert.Equal($"hl7:GOOD HEALTH HOSPITAL:{notice.ControlId}", notice.EventId);
+    }
+
+    [Fact]
+    public void Read_OlderStandardExample_V231WithCheckDigitAndNoMessageStructure_GivesAdmission()
+    {
+        // The A01 example of the HL7 2.3 chapters as it circulates (MSH-9 without its structure, a CX with check digit).
+        var notice = AdtMapping.Read(Er7Parser.Parse(Hl7TestData.Message("a01-v231.hl7")), Practices, Now);
+
+        Assert.Equal(("mcm-clinic", "patient.admitted", "inpatient"), (notice.PracticeId, notice.EventType, notice.Data["setting"]));
+        Assert.Equal(new DateTimeOffset(1988, 8, 18, 11, 23, 0, TimeSpan.FromHours(-5)), notice.At);
+        var mrn = Assert.Single(notice.Identifiers);
+        Assert.Equal(("PATID1234", "ADT1"), (mrn.Value, mrn.Systems[0]));
     }
 
     [Fact]
