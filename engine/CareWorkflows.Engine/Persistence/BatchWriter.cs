@@ -7,8 +7,10 @@ namespace CareWorkflows.Engine.Persistence;
 /// EF Core builds and prepares a command per row, which cost ~240 µs a statement here; the step function's
 /// output is a handful of upserts per event, so the write path talks SQL directly. The schema is still EF Core's
 /// (migrations); identifiers are double-quoted and upserts use ON CONFLICT, valid in SQLite and PostgreSQL.
+/// Npgsql prepares a command only once its parameters have values, so on PostgreSQL <paramref name="prepare"/> is
+/// false and the connection's automatic preparation (Max Auto Prepare, set by <c>AddCareflowPostgres</c>) does it.
 /// </summary>
-internal sealed class BatchWriter(DbConnection connection, DbTransaction transaction, Func<DateTimeOffset?, object> instant) : IDisposable
+internal sealed class BatchWriter(DbConnection connection, DbTransaction transaction, Func<DateTimeOffset?, object> instant, bool prepare = true) : IDisposable
 {
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
     private long _statements;
@@ -133,7 +135,10 @@ internal sealed class BatchWriter(DbConnection connection, DbTransaction transac
                 command.Parameters.Add(parameter);
             }
 
-            command.Prepare();
+            if (prepare)
+            {
+                command.Prepare();
+            }
             _commands[sql] = command;
         }
 
