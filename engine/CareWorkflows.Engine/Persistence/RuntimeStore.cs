@@ -228,7 +228,7 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
         var results = new Dictionary<string, SubmissionResult>(StringComparer.Ordinal);
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        using var writer = new BatchWriter(connection, transaction, Instant(db), prepare: claimed is null);
+        using var writer = new BatchWriter(connection, transaction, Instant(db), batched: claimed is not null);
         long generation = 0;
         if (claimed is null)
         {
@@ -282,6 +282,7 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
 
         batch.Write(writer, now);
         alsoWrite?.Invoke(writer);
+        await writer.FlushAsync(cancellationToken);
         var epochs = claimed is null ? null : await claims!.FenceAsync(connection, transaction, claimed, rows.Select(r => (r.PracticeId, r.PatientId)), cancellationToken);
         BatchMetrics.Lap("write", lap);
         return new AppliedBatch(results, batch, generation, epochs);
