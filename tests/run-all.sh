@@ -9,6 +9,20 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 2
 fi
 
+# System packages the tests start as real servers, installed when missing (CI runs as root; elsewhere sudo is asked).
+# One line per package: need DEBIAN-PACKAGE COMMAND-THAT-SUCCEEDS-WHEN-IT-IS-THERE.
+missing=()
+need() { "${@:2}" >/dev/null 2>&1 || missing+=("$1"); }
+need postgresql compgen -G '/usr/lib/postgresql/*/bin/initdb'
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing ${missing[*]} (the tests start real servers from them)..." >&2
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >/dev/null; then
+    echo "Could not install ${missing[*]} with apt-get. Install them (apt-get install ${missing[*]}) and run this again." >&2
+    exit 2
+  fi
+fi
+
 # The tools the tests start (smtp4dev, a real SMTP server for the reminder tests) are pinned in .config/dotnet-tools.json.
 if ! dotnet tool restore >/dev/null; then
   echo "dotnet tool restore failed: the reminder tests need smtp4dev from .config/dotnet-tools.json." >&2

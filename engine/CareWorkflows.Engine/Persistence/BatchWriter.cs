@@ -7,11 +7,26 @@ namespace CareWorkflows.Engine.Persistence;
 /// EF Core builds and prepares a command per row, which cost ~240 µs a statement here; the step function's
 /// output is a handful of upserts per event, so the write path talks SQL directly. The schema is still EF Core's
 /// (migrations); identifiers are double-quoted and upserts use ON CONFLICT, valid in SQLite and PostgreSQL.
+/// On PostgreSQL (<paramref name="batched"/>) every statement is a network round trip, so the rows are queued in one
+/// ADO.NET batch that <see cref="FlushAsync"/> sends at once; the server prepares repeated statements itself
+/// (Max Auto Prepare, set by <c>AddCareflowPostgres</c>).
 /// </summary>
-internal sealed class BatchWriter(DbConnection connection, DbTransaction transaction, Func<DateTimeOffset?, object> instant) : IDisposable
+internal sealed class BatchWriter(DbConnection connection, DbTransaction transaction, Func<DateTimeOffset?, object> instant, bool batched = false) : IDisposable
 {
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    private DbBatch? _batch;
     private long _statements;
+
+    /// <summary>Sends the queued statements (PostgreSQL); nothing to do when each was run as it came (SQLite).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_batch is { BatchCommands.Count: > 0 })
+        {
+            await _batch.ExecuteNonQueryAsync(cancellationToken);
+            _batch.Dispose();
+            _batch = null;
+        }
+    }
 
     /// <summary>Raises the store generation for this batch and returns the new value.</summary>
     public long NextGeneration()
@@ -113,6 +128,7 @@ internal sealed class BatchWriter(DbConnection connection, DbTransaction transac
     public void Dispose()
     {
         BatchMetrics.Wrote(_statements);
+        _batch?.Dispose();
         foreach (var command in _commands.Values)
         {
             command.Dispose();
@@ -121,6 +137,25 @@ internal sealed class BatchWriter(DbConnection connection, DbTransaction transac
 
     private void Run(string sql, params object?[] values)
     {
+        _statements++;
+        if (batched)
+        {
+            _batch ??= connection.CreateBatch();
+            _batch.Transaction = transaction;
+            var queued = _batch.CreateBatchCommand();
+            queued.CommandText = sql;
+            for (var i = 0; i < values.Length; i++)
+            {
+                var parameter = queued.CreateParameter();
+                parameter.ParameterName = $"@p{i}";
+                parameter.Value = values[i] ?? DBNull.Value;
+                queued.Parameters.Add(parameter);
+            }
+
+            _batch.BatchCommands.Add(queued);
+            return;
+        }
+
         if (!_commands.TryGetValue(sql, out var command))
         {
             command = connection.CreateCommand();
@@ -143,6 +178,5 @@ internal sealed class BatchWriter(DbConnection connection, DbTransaction transac
         }
 
         command.ExecuteNonQuery();
-        _statements++;
     }
 }

@@ -11,8 +11,10 @@ namespace CareWorkflows.Engine.Persistence;
 /// function, and commits inbox rows, patients, instances, tasks, timers, reminders, list entries and timeline
 /// in ONE transaction: a crash before the commit loses nothing the client was told was applied, and a
 /// resubmission after it is recognised by event id. Writes are serialised in this process (SQLite has one writer).
+/// On PostgreSQL several nodes write: each transaction first claims its patients (<see cref="PatientClaims"/>), so one
+/// patient's events are applied by one node at a time, in order.
 /// </summary>
-internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> contexts, WorkflowRuntime runtime, TimeProvider time, ILogger<RuntimeStore> logger) : IDisposable
+internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> contexts, WorkflowRuntime runtime, TimeProvider time, ILogger<RuntimeStore> logger, PatientClaims? claims = null) : IDisposable
 {
     /// <summary>How many patients' states are kept in memory between batches.</summary>
     public const int CachedPatients = 50_000;
@@ -34,6 +36,8 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
             lap = BatchMetrics.Lap("wait", lap);
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // Claimed before the duplicate check: a node that applied these events first has committed by now.
+            var claimed = await ClaimAsync(db, events.Select(e => (e.PracticeId, e.PatientId)), cancellationToken);
             // A known id is a duplicate, unless applying it failed before: then a resend is the retry.
             var known = new HashSet<(string, string)>();
             foreach (var practice in events.GroupBy(e => e.PracticeId))
@@ -60,7 +64,7 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
             }
 
             lap = BatchMetrics.Lap("dedupe", lap);
-            var applied = await ApplyAsync(db, fresh, lap, cancellationToken);
+            var applied = await ApplyAsync(db, fresh, claimed, lap, cancellationToken);
             foreach (var row in fresh)
             {
                 results[(row.PracticeId, row.EventId)] = applied.Results[row.EventId];
@@ -68,7 +72,7 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
 
             lap = Stopwatch.GetTimestamp();
             await transaction.CommitAsync(cancellationToken);
-            _cache.Committed(applied.Generation, applied.Batch.States());
+            Remember(applied);
             BatchMetrics.Lap("commit", lap);
             return [.. events.Select(e => (e.PracticeId, e.EventId)).Distinct().Select(key => results[key])];
         }
@@ -97,12 +101,18 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
             var now = time.GetUtcNow();
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var due = await db.Timers.AsNoTracking().Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now)
-                .OrderBy(t => t.DueAt).Take(batchSize).ToListAsync(cancellationToken);
+            var due = claims is null
+                ? await db.Timers.AsNoTracking().Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now).OrderBy(t => t.DueAt).Take(batchSize).ToListAsync(cancellationToken)
+                // Nodes sweeping at once take different timers: rows another node holds are skipped, never waited for.
+                : await db.Timers.FromSql($"""
+                    SELECT * FROM "timers" WHERE "Status" = {TimerStatus.Pending} AND "DueAt" <= {now} ORDER BY "DueAt" LIMIT {batchSize} FOR UPDATE SKIP LOCKED
+                    """).AsNoTracking().ToListAsync(cancellationToken);
             if (due.Count == 0)
             {
                 return 0;
             }
+
+            var claimed = await ClaimAsync(db, due.Select(t => (t.PracticeId, t.PatientId)), cancellationToken);
 
             var rows = new List<InboxRow>();
             foreach (var timer in due)
@@ -113,7 +123,7 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
             var ids = rows.Select(r => r.EventId).ToList();
             var known = (await db.Inbox.AsNoTracking().Where(r => ids.Contains(r.EventId)).Select(r => r.EventId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
             rows = [.. rows.Where(r => !known.Contains(r.EventId))];
-            var applied = await ApplyAsync(db, rows, Stopwatch.GetTimestamp(), cancellationToken, writer =>
+            var applied = await ApplyAsync(db, rows, claimed, Stopwatch.GetTimestamp(), cancellationToken, writer =>
             {
                 foreach (var timer in due)
                 {
@@ -121,7 +131,7 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
                 }
             });
             await transaction.CommitAsync(cancellationToken);
-            _cache.Committed(applied.Generation, applied.Batch.States());
+            Remember(applied);
             LogTimersFired(logger, due.Count, now - due[0].DueAt);
             return due.Count;
         }
@@ -143,6 +153,15 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
         try
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var patient = await db.Tasks.AsNoTracking().Where(t => t.Id == taskId && t.PracticeId == practiceId).Select(t => t.PatientId).FirstOrDefaultAsync(cancellationToken);
+            if (patient is null)
+            {
+                return false;
+            }
+
+            // The task's patient is claimed as for an event and its epoch raised, so no node keeps a cached copy without the assignee.
+            var claimed = await ClaimAsync(db, [(practiceId, patient)], cancellationToken);
             var row = await db.Tasks.FirstOrDefaultAsync(t => t.Id == taskId && t.PracticeId == practiceId && t.Status == "open", cancellationToken);
             if (row is null)
             {
@@ -151,6 +170,12 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
 
             row.Assignee = assignee;
             await db.SaveChangesAsync(cancellationToken);
+            if (claimed is not null)
+            {
+                await claims!.FenceAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), claimed, claimed.Keys, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
             _cache.Forget(practiceId, row.PatientId);
             return true;
         }
@@ -181,13 +206,41 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
         Payload = StoreJson.Write(e),
     };
 
+    /// <summary>PostgreSQL: locks the patients' claim rows for this transaction and answers their epochs. SQLite: null (one writer).</summary>
+    private async Task<Dictionary<(string PracticeId, string PatientId), long>?> ClaimAsync(CareflowDbContext db, IEnumerable<(string, string)> patients, CancellationToken cancellationToken) =>
+        claims is null ? null : await claims.ClaimAsync(db.Database.GetDbConnection(), db.Database.CurrentTransaction!.GetDbTransaction(), patients, time.GetUtcNow(), cancellationToken);
+
+    private void Remember(AppliedBatch applied)
+    {
+        if (applied.Epochs is null)
+        {
+            _cache.Committed(applied.Generation, applied.Batch.States());
+        }
+        else
+        {
+            _cache.Committed(applied.Epochs, applied.Batch.States());
+        }
+    }
+
     /// <summary>Applies inbox rows patient by patient, in order, tracking every row to write.</summary>
-    private async Task<AppliedBatch> ApplyAsync(CareflowDbContext db, List<InboxRow> rows, long lap, CancellationToken cancellationToken, Action<BatchWriter>? alsoWrite = null)
+    private async Task<AppliedBatch> ApplyAsync(CareflowDbContext db, List<InboxRow> rows, Dictionary<(string PracticeId, string PatientId), long>? claimed, long lap, CancellationToken cancellationToken, Action<BatchWriter>? alsoWrite = null)
     {
         var results = new Dictionary<string, SubmissionResult>(StringComparer.Ordinal);
-        using var writer = new BatchWriter(db.Database.GetDbConnection(), db.Database.CurrentTransaction!.GetDbTransaction(), Instant(db));
-        var generation = writer.NextGeneration();
-        _cache.Check(generation);
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        using var writer = new BatchWriter(connection, transaction, Instant(db), batched: claimed is not null);
+        long generation = 0;
+        if (claimed is null)
+        {
+            generation = writer.NextGeneration();
+            _cache.Check(generation);
+        }
+        else
+        {
+            // No store-wide generation on PostgreSQL: one row every node raised would queue all batches behind each other.
+            _cache.Check(claimed);
+        }
+
         var batch = await BatchState.LoadAsync(db, rows, _cache, cancellationToken);
         lap = BatchMetrics.Lap("load", lap);
         var now = time.GetUtcNow();
@@ -229,17 +282,19 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
 
         batch.Write(writer, now);
         alsoWrite?.Invoke(writer);
+        await writer.FlushAsync(cancellationToken);
+        var epochs = claimed is null ? null : await claims!.FenceAsync(connection, transaction, claimed, rows.Select(r => (r.PracticeId, r.PatientId)), cancellationToken);
         BatchMetrics.Lap("write", lap);
-        return new AppliedBatch(results, batch, generation);
+        return new AppliedBatch(results, batch, generation, epochs);
     }
 
-    // SQLite keeps instants as UTC milliseconds (SqliteCareflowDbContext); other providers take them as they are.
+    // SQLite keeps instants as UTC milliseconds (SqliteCareflowDbContext); PostgreSQL as timestamptz, which Npgsql writes from UTC only.
     private static Func<DateTimeOffset?, object> Instant(CareflowDbContext db) =>
         db is SqliteCareflowDbContext
             ? value => value is { } v ? v.ToUnixTimeMilliseconds() : DBNull.Value
-            : value => value is { } v ? v : DBNull.Value;
+            : value => value is { } v ? v.ToUniversalTime() : DBNull.Value;
 
-    private sealed record AppliedBatch(Dictionary<string, SubmissionResult> Results, BatchState Batch, long Generation);
+    private sealed record AppliedBatch(Dictionary<string, SubmissionResult> Results, BatchState Batch, long Generation, Dictionary<(string PracticeId, string PatientId), long>? Epochs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fired {Count} timers, the oldest {Lateness} late")]
     private static partial void LogTimersFired(ILogger logger, int count, TimeSpan lateness);

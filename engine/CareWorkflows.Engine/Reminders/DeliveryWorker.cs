@@ -79,9 +79,9 @@ internal sealed partial class DeliveryWorker : BackgroundService
             {
                 return;
             }
-            catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
             {
-                // The database was busy or gone for a moment; the ledger still holds every reminder.
+                // The database was busy or gone for a while (SQLite busy, PostgreSQL down); the ledger still holds every reminder.
                 LogPassFailed(_logger, ex);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, _options.PollSeconds)), _time, stoppingToken);
             }

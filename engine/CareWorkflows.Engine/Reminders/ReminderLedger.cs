@@ -77,6 +77,12 @@ internal sealed class ReminderLedger(IDbContextFactory<CareflowDbContext> contex
     public async Task ReleaseLeasesAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (db is Persistence.PostgresCareflowDbContext)
+        {
+            // Other nodes may be sending these right now: on PostgreSQL a lease is left to run out, never released at start.
+            return;
+        }
+
         await db.Reminders.Where(r => r.Status == ReminderStatus.Sending).ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
     }
 
@@ -85,9 +91,16 @@ internal sealed class ReminderLedger(IDbContextFactory<CareflowDbContext> contex
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await db.Reminders.AsNoTracking()
-            .Where(r => (r.Status == ReminderStatus.Queued && r.NotBefore <= now) || (r.Status == ReminderStatus.Sending && (r.LeaseUntil == null || r.LeaseUntil <= now)))
-            .OrderBy(r => r.NotBefore).Take(batchSize).ToListAsync(cancellationToken);
+        var rows = db is Persistence.PostgresCareflowDbContext
+            // Several nodes deliver on PostgreSQL: each locks the rows it claims and skips those another node holds.
+            ? await db.Reminders.FromSql($"""
+                SELECT * FROM "reminders" WHERE ("Status" = {ReminderStatus.Queued} AND "NotBefore" <= {now.ToUniversalTime()})
+                  OR ("Status" = {ReminderStatus.Sending} AND ("LeaseUntil" IS NULL OR "LeaseUntil" <= {now.ToUniversalTime()}))
+                ORDER BY "NotBefore" LIMIT {batchSize} FOR UPDATE SKIP LOCKED
+                """).AsNoTracking().ToListAsync(cancellationToken)
+            : await db.Reminders.AsNoTracking()
+                .Where(r => (r.Status == ReminderStatus.Queued && r.NotBefore <= now) || (r.Status == ReminderStatus.Sending && (r.LeaseUntil == null || r.LeaseUntil <= now)))
+                .OrderBy(r => r.NotBefore).Take(batchSize).ToListAsync(cancellationToken);
         if (rows.Count == 0)
         {
             return [];

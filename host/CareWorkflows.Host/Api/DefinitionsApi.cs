@@ -20,9 +20,9 @@ internal static class DefinitionsApi
                 var (open, timers, running) = await queries.CountsAsync(cancellationToken);
                 return TypedResults.Ok(new HealthResponse("healthy", time.GetUtcNow(), definitions.Current.Workflows.Count, open, timers, running));
             }
-            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException || Engine.Persistence.StoreOutage.Is(ex))
             {
-                return TypedResults.Problem($"The database cannot be read: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+                return TypedResults.Problem($"The database cannot be read: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable, title: "The store is unavailable.");
             }
         }).WithName("Health").AllowAnonymous();
         return api;

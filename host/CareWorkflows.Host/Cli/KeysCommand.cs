@@ -20,6 +20,9 @@ internal static class KeysCommand
     private static Option<DirectoryInfo> DataOption() =>
         new("--data") { Description = "The data folder of the store (careflow.db), as for careflow serve.", DefaultValueFactory = _ => new DirectoryInfo("careflow-data") };
 
+    private static Option<string?> PostgresOption() =>
+        new("--postgres") { Description = "The PostgreSQL database of the store instead of --data, as given to careflow serve --postgres." };
+
     private static Command CreateCommand()
     {
         var role = new Option<string>("--role") { Description = $"What the key may do: {AccessPolicy.RoleList} (README, 'Who may do what').", Required = true };
@@ -28,9 +31,10 @@ internal static class KeysCommand
         var all = new Option<bool>("--all-practices") { Description = "A PO-level key: every practice, and the PO's standard definitions." };
         var name = new Option<string?>("--name") { Description = "A label saying who or what uses the key (shown by keys list and in the audit trail)." };
         var data = DataOption();
+        var postgres = PostgresOption();
         var command = new Command("create", "Create a key. The key is printed once on standard output (the details on standard error): store it now.")
         {
-            role, practice, all, name, data,
+            role, practice, all, name, data, postgres,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -48,7 +52,7 @@ internal static class KeysCommand
                 return 2;
             }
 
-            await using var store = await KeyStore.OpenAsync(parse.GetValue(data)!, cancellationToken);
+            await using var store = await KeyStore.OpenAsync(parse.GetValue(data)!, parse.GetValue(postgres), cancellationToken);
             var label = parse.GetValue(name) ?? $"{parse.GetValue(role)} key";
             var (info, key) = await store.Keys.CreateAsync(label, parse.GetValue(role)!, allPractices ? [ApiKey.AllPractices] : [.. practices.Distinct(StringComparer.Ordinal)], cancellationToken);
             Console.Error.WriteLine($"Created key {info.Id} '{info.Name}': role {info.Role}, practices {Practices(info)}.");
@@ -62,10 +66,11 @@ internal static class KeysCommand
     private static Command ListCommand()
     {
         var data = DataOption();
-        var command = new Command("list", "List keys: id, name, role, practices, created, revoked. Never the secrets (the store does not have them).") { data };
+        var postgres = PostgresOption();
+        var command = new Command("list", "List keys: id, name, role, practices, created, revoked. Never the secrets (the store does not have them).") { data, postgres };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var store = await KeyStore.OpenAsync(parse.GetValue(data)!, cancellationToken);
+            await using var store = await KeyStore.OpenAsync(parse.GetValue(data)!, parse.GetValue(postgres), cancellationToken);
             var keys = await store.Keys.ListAsync(cancellationToken);
             Console.Out.WriteLine($"{"id",-12}  {"role",-13}  {"practices",-20}  {"created",-20}  {"revoked",-20}  name");
             foreach (var key in keys)
@@ -82,10 +87,11 @@ internal static class KeysCommand
     {
         var id = new Argument<string>("id") { Description = "The key id (keys list shows it; it is also the part after 'cfk_' of the key)." };
         var data = DataOption();
-        var command = new Command("revoke", "Revoke a key: from the next request on it is refused (401).") { id, data };
+        var postgres = PostgresOption();
+        var command = new Command("revoke", "Revoke a key: from the next request on it is refused (401).") { id, data, postgres };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var store = await KeyStore.OpenAsync(parse.GetValue(data)!, cancellationToken);
+            await using var store = await KeyStore.OpenAsync(parse.GetValue(data)!, parse.GetValue(postgres), cancellationToken);
             if (await store.Keys.RevokeAsync(parse.GetValue(id)!, cancellationToken) is not { } key)
             {
                 Console.Error.WriteLine($"There is no key '{parse.GetValue(id)}' in {parse.GetValue(data)!.FullName}. 'careflow keys list' shows the ids.");
@@ -107,9 +113,9 @@ internal static class KeysCommand
     {
         public ApiKeyStore Keys => services.GetRequiredService<ApiKeyStore>();
 
-        public static async Task<KeyStore> OpenAsync(DirectoryInfo data, CancellationToken cancellationToken)
+        public static async Task<KeyStore> OpenAsync(DirectoryInfo data, string? postgres, CancellationToken cancellationToken)
         {
-            return new KeyStore(await CliStore.OpenAsync(data, cancellationToken));
+            return new KeyStore(await CliStore.OpenAsync(data, cancellationToken, postgres));
         }
 
         public ValueTask DisposeAsync() => services.DisposeAsync();

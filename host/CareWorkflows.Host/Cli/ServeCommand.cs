@@ -17,12 +17,13 @@ internal static class ServeCommand
         var mllpPort = new Option<int?>("--mllp-port") { Description = "Listen for HL7 v2 ADT messages over MLLP on this TCP port (the registered HL7 port is 2575). Off when not given." };
         var mllpAddress = new Option<string>("--mllp-address") { Description = "The address the MLLP listener binds to; 0.0.0.0 for every interface.", DefaultValueFactory = _ => "127.0.0.1" };
         var hl7Drop = new Option<DirectoryInfo?>("--hl7-drop") { Description = "Take HL7 v2 ADT messages from *.hl7 files put in this folder (created if missing); taken files move to processed/ or rejected/ with their ACKs." };
+        var postgres = new Option<string?>("--postgres") { Description = "Keep the store on PostgreSQL instead of the SQLite file, e.g. \"Host=127.0.0.1;Port=5432;Database=careflow;Username=careflow\". Several serve processes on one database share the patients (README, 'Several nodes on PostgreSQL'). Also Storage:Postgres in the --config file." };
         var config = new Option<FileInfo?>("--config") { Description = "A JSON settings file read after appsettings.json, e.g. the Reminders section with the SMTP server, SMS gateway and portal webhook (README)." };
         var workflows = DefinitionFolders.WorkflowsOption();
         var rules = DefinitionFolders.RulesOption();
         var command = new Command("serve", "Run the careflow host: REST API under /api, OpenAPI at /api/openapi.json, health at /api/health. Data lives in one SQLite file; no setup needed.")
         {
-            urls, data, demo, sweep, verbose, mllpPort, mllpAddress, hl7Drop, config, workflows, rules,
+            urls, data, demo, sweep, verbose, mllpPort, mllpAddress, hl7Drop, config, postgres, workflows, rules,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -63,6 +64,7 @@ internal static class ServeCommand
                 MllpAddress = parse.GetValue(mllpAddress)!,
                 Hl7DropDirectory = parse.GetValue(hl7Drop)?.FullName,
                 ConfigFile = parse.GetValue(config)?.FullName,
+                Postgres = parse.GetValue(postgres),
             };
             WebApplication app;
             try
@@ -73,6 +75,17 @@ internal static class ServeCommand
             {
                 ex.Errors.ToList().ForEach(e => Console.Error.WriteLine(e));
                 Console.Error.WriteLine("careflow will not start with definitions that do not validate. Fix the problems above (careflow validate).");
+                return 1;
+            }
+            catch (ArgumentException ex) when (ex.ParamName == "connectionString")
+            {
+                Console.Error.WriteLine($"--postgres: {ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal)}");
+                return 2;
+            }
+            catch (Exception ex) when (Engine.Persistence.StoreOutage.Is(ex))
+            {
+                Console.Error.WriteLine($"careflow cannot reach its PostgreSQL database: {ex.Message}");
+                Console.Error.WriteLine("Check that the server runs and that Host, Port, Database and Username in --postgres are right (pg_isready -h HOST -p PORT tells whether it answers).");
                 return 1;
             }
             catch (InvalidDataException ex)
@@ -98,7 +111,7 @@ internal static class ServeCommand
             Console.Out.WriteLine($"  API:         {address}/api  (OpenAPI: {address}/api/openapi.json, health: {address}/api/health)");
             Console.Out.WriteLine($"  access:      every API call needs a key (careflow keys create --role ROLE --practice P --data {options.DataDirectory})");
             Console.Out.WriteLine($"  pages:       {address}/");
-            Console.Out.WriteLine($"  database:    {options.DatabasePath} (SQLite)");
+            Console.Out.WriteLine($"  database:    {app.Services.GetRequiredService<ServeStore>().Description}");
             Console.Out.WriteLine($"  logs:        {options.LogDirectory}");
             Console.Out.WriteLine($"  definitions: {options.WorkflowsDirectory}, {options.RulesDirectory} (reloaded when they change)");
             Console.Out.WriteLine(app.Services.GetService<MllpListener>()?.Endpoint is { } mllp

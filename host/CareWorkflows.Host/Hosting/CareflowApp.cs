@@ -39,6 +39,9 @@ internal sealed record ServeOptions(string WorkflowsDirectory, string RulesDirec
     /// <summary>A JSON settings file read after appsettings.json (channels of reminder delivery ...).</summary>
     public string? ConfigFile { get; init; }
 
+    /// <summary>An Npgsql connection string: the store (and Quartz, clustered) on PostgreSQL instead of the SQLite file; null: SQLite, or the config file's Storage:Postgres.</summary>
+    public string? Postgres { get; init; }
+
     /// <summary>False keeps the reminder delivery worker off whatever the settings say (benchmarks measure the runtime alone).</summary>
     public bool DeliverReminders { get; init; } = true;
 
@@ -47,9 +50,15 @@ internal sealed record ServeOptions(string WorkflowsDirectory, string RulesDirec
     public string LogDirectory => Path.Join(DataDirectory, "logs");
 }
 
+/// <summary>Where a serve process keeps its data, for its first lines.</summary>
+internal sealed record ServeStore(string Description);
+
 /// <summary>Builds the web host: definitions, storage, Quartz, logging, API.</summary>
 internal static partial class CareflowApp
 {
+    /// <summary>The settings key (in the --config file, or the environment as Storage__Postgres) that selects PostgreSQL.</summary>
+    public const string PostgresKey = "Storage:Postgres";
+
     /// <summary>Builds the app and migrates its database; throws <see cref="DefinitionException"/> when the definitions do not load.</summary>
     public static async Task<WebApplication> BuildAsync(ServeOptions options, CancellationToken cancellationToken)
     {
@@ -57,7 +66,6 @@ internal static partial class CareflowApp
         // Checked at start like the definitions: time logs and reports need it (throws InvalidDataException).
         BillingRules.ForRules(options.RulesDirectory);
         Directory.CreateDirectory(options.DataDirectory);
-        var connectionString = PersistenceSetup.SqliteConnectionString(options.DatabasePath);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
@@ -68,6 +76,7 @@ internal static partial class CareflowApp
             builder.Configuration.AddEnvironmentVariables();
         }
 
+        var postgres = options.Postgres ?? builder.Configuration[PostgresKey];
         var reminders = builder.Configuration.GetSection(ReminderOptions.Section).Get<ReminderOptions>() ?? new ReminderOptions();
         reminders.Deliver &= options.DeliverReminders;
         builder.Services.AddSerilog(config => config
@@ -81,9 +90,23 @@ internal static partial class CareflowApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new DefinitionHistory(definitions));
-        builder.Services.AddCareflowSqlite(connectionString);
+        if (string.IsNullOrWhiteSpace(postgres))
+        {
+            var connectionString = PersistenceSetup.SqliteConnectionString(options.DatabasePath);
+            builder.Services.AddCareflowSqlite(connectionString);
+            builder.Services.AddCareflowScheduling(connectionString, options.SweepInterval);
+            builder.Services.AddSingleton(new ServeStore($"{options.DatabasePath} (SQLite)"));
+        }
+        else
+        {
+            // Throws ArgumentException naming what is wrong with the connection string.
+            var connection = new Npgsql.NpgsqlConnectionStringBuilder(PersistenceSetup.PostgresConnectionString(postgres));
+            builder.Services.AddCareflowPostgres(postgres);
+            builder.Services.AddCareflowPostgresScheduling(postgres, options.SweepInterval);
+            builder.Services.AddSingleton(new ServeStore($"PostgreSQL {connection.Host}:{connection.Port}/{connection.Database} (Quartz clustered)"));
+        }
+
         builder.Services.AddCareRecords(options.RulesDirectory);
-        builder.Services.AddCareflowScheduling(connectionString, options.SweepInterval);
         builder.Services.AddCareflowReminders(reminders);
         builder.Services.AddSingleton<DefinitionWatcher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<DefinitionWatcher>());
@@ -107,6 +130,7 @@ internal static partial class CareflowApp
 
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = RequestLimits.DescribeTooLarge);
         builder.Services.AddExceptionHandler<RequestLimits.BadRequestProblems>();
+        builder.Services.AddExceptionHandler<StoreUnavailableProblems>();
         // A body that cannot be bound reaches BadRequestProblems, which says why, instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();

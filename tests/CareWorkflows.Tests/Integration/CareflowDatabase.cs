@@ -6,7 +6,7 @@ namespace CareWorkflows.Tests.Integration;
 /// Reads careflow's SQLite file read-only (WAL lets it read while the process writes). Tables: inbox, tasks,
 /// timers, reminders, instances, timeline; columns are the row classes' property names.
 /// </summary>
-public sealed class CareflowDatabase(string path)
+public sealed class CareflowDatabase(string path) : ICareflowRows
 {
     /// <summary>Every row of a query, each value as text (null as null).</summary>
     public async Task<IReadOnlyList<string?[]>> RowsAsync(string sql)

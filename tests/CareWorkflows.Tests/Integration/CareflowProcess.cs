@@ -12,7 +12,8 @@ namespace CareWorkflows.Tests.Integration;
 /// </summary>
 public sealed class CareflowProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(45);
+    // Generous: on a loaded 2-core CI machine a cold dotnet start alone has taken over 40 s.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(15);
     private const int OutputLinesKept = 300;
 

@@ -36,8 +36,11 @@ internal sealed class InteropStore : IAsyncDisposable
 
     public ReportRunner Reports => _services.GetRequiredService<ReportRunner>();
 
-    /// <summary>A store on a new temporary database, or, with <paramref name="sharedFolder"/>, a second store (as another process would be) on an existing one.</summary>
-    public static async Task<InteropStore> CreateAsync(DateTimeOffset now, string? sharedFolder = null)
+    /// <summary>
+    /// A store on a new temporary database, or, with <paramref name="sharedFolder"/>, a second store (as another process would be) on an existing one;
+    /// with <paramref name="postgres"/>, on that PostgreSQL database (each store a node of its own).
+    /// </summary>
+    public static async Task<InteropStore> CreateAsync(DateTimeOffset now, string? sharedFolder = null, string? postgres = null)
     {
         var folder = sharedFolder ?? Path.Join(Path.GetTempPath(), "careflow-interop-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
@@ -45,11 +48,12 @@ internal sealed class InteropStore : IAsyncDisposable
         var services = new ServiceCollection()
             .AddSingleton<TimeProvider>(new FixedTime(now))
             .AddSingleton(new DefinitionHistory(definitions))
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddCareflowSqlite(PersistenceSetup.SqliteConnectionString(Path.Join(folder, "careflow.db")))
-            .AddCareRecords(RepositoryPaths.Rules)
-            .BuildServiceProvider();
-        var store = new InteropStore(services, folder, ownsFolder: sharedFolder is null);
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        _ = postgres is null
+            ? services.AddCareflowSqlite(PersistenceSetup.SqliteConnectionString(Path.Join(folder, "careflow.db")))
+            : services.AddCareflowPostgres(postgres);
+        services.AddCareRecords(RepositoryPaths.Rules);
+        var store = new InteropStore(services.BuildServiceProvider(), folder, ownsFolder: sharedFolder is null);
         await store.Store.MigrateAsync(CancellationToken.None);
         return store;
     }
