@@ -137,7 +137,7 @@ internal static class BenchCommand
                         "b0" => await FloorBench.RunAsync(these, cancellationToken),
                         "b1" => await StratifyBench.RunAsync(these, cancellationToken),
                         "b2" => await ThroughputBench.RunAsync(these, cancellationToken),
-                        "b3" => await TimersBench.RunAsync(these, cancellationToken),
+                        "b3" => await QuartzEachBench.AddToAsync(await TimersBench.RunAsync(these, cancellationToken), these, cancellationToken),
                         "b4" => await NodesBench.RunAsync(these, cancellationToken),
                         _ => await EventsBench.RunAsync(these, cancellationToken),
                     });

@@ -10,6 +10,11 @@ internal static class BenchDefinitions
     {
         var source = settings.WorkflowsDirectory;
         var target = Path.Join(settings.Root, "definitions-" + workflowId, "workflows");
+        if (Directory.Exists(target))
+        {
+            return target;
+        }
+
         Directory.CreateDirectory(Path.Join(target, "templates"));
         File.Copy(Path.Join(source, DefinitionLoader.CatalogFile), Path.Join(target, DefinitionLoader.CatalogFile));
         foreach (var file in Directory.EnumerateFiles(Path.Join(source, "templates"), template + ".*"))

@@ -55,6 +55,8 @@ internal sealed class StoreEngine : IAsyncDisposable
         _clock = clock;
     }
 
+    public IServiceProvider Services => _services;
+
     public RuntimeStore Store => _services.GetRequiredService<RuntimeStore>();
 
     public IDbContextFactory<CareflowDbContext> Contexts => _services.GetRequiredService<IDbContextFactory<CareflowDbContext>>();

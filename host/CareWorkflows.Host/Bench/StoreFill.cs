@@ -69,9 +69,10 @@ internal static class StoreFill
         insert.Transaction = transaction;
         insert.CommandTimeout = 0;
         insert.CommandText = $"""
-            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n LIMIT @copies)
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n LIMIT @copies),
+              t AS MATERIALIZED (SELECT * FROM "{table}" WHERE "PatientId" = @patient)
             INSERT INTO "{table}" ({string.Join(',', columns.Select(c => $"\"{c.Name}\""))})
-            SELECT {string.Join(',', columns.Select(c => c.Expression))} FROM n CROSS JOIN (SELECT * FROM "{table}" WHERE "PatientId" = @patient) AS t
+            SELECT {string.Join(',', columns.Select(c => c.Expression))} FROM n CROSS JOIN t
             """;
         insert.Parameters.AddWithValue("@copies", copies);
         insert.Parameters.AddWithValue("@patient", patient);

@@ -13,10 +13,10 @@ internal static class TimersBench
 {
     public const double TargetScheduleSeconds = 5;
     public const double TargetLatenessSeconds = 30;
-    private const string Workflow = "bench-reminder";
-    private const string Template = "appointment-reminder";
+    public const string Workflow = "bench-reminder";
+    public const string Template = "appointment-reminder";
 
-    private const string WorkflowYaml = """
+    public const string WorkflowYaml = """
         # Written by `careflow bench timers` into its own temporary workflows folder; not a care workflow.
         workflow: bench-reminder
         version: 1
