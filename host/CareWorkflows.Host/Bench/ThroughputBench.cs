@@ -42,7 +42,7 @@ internal static class ThroughputBench
         report.Add("memory_transitions_per_second", $"ours in memory: step transitions/s (median of {Rounds})", memoryRate);
 
         settings.Progress.WriteLine($"B2: WorkflowCore 3.22 in memory: {n:N0} instances, {Rounds} runs...");
-        var giveUp = TimeSpan.FromSeconds(Math.Max(60, n / 100.0));
+        var giveUp = TimeSpan.FromSeconds(Math.Max(120, n / 50.0));
         await WorkflowCorePeer.RunAsync(warmUp, giveUp, cancellationToken);
         var peer = new List<ThroughputRun>();
         for (var round = 0; round < Rounds; round++)
@@ -66,13 +66,18 @@ internal static class ThroughputBench
         report.NotRun("postgres_transitions_per_second", "ours on PostgreSQL: step transitions/s", PostgresNotAvailable);
         report.NotRun("postgres_p99_ms_at_half_peak", "ours on PostgreSQL: p99 ms an event at half of peak", PostgresNotAvailable);
 
-        var unfinished = runs.Where(r => !r.Run.Finished).ToList();
-        foreach (var (engine, run) in unfinished)
+        foreach (var run in peer.Where(r => !r.Finished))
+        {
+            report.Note($"B2: a WorkflowCore run ended {run.Ended:N0} of {run.Instances:N0} instances in the {giveUp.TotalSeconds:N0} s the bench waits; its rate counts those.");
+        }
+
+        // Ours must finish every instance; the peer is measured as far as it gets.
+        foreach (var (engine, run) in runs.Where(r => r.Engine != "WorkflowCore" && !r.Run.Finished))
         {
             report.Problem($"{engine}: only {run.Ended:N0} of {run.Instances:N0} instances ended.");
         }
 
-        var duplicates = runs.Sum(r => Math.Max(0, r.Run.Reminders - r.Run.Ended));
+        var duplicates = runs.Sum(r => Math.Max(0, r.Run.Reminders - r.Run.Instances));
         report.Add("duplicates", "reminders sent more than once (every run)", duplicates, "0", duplicates == 0);
         if (duplicates > 0)
         {
