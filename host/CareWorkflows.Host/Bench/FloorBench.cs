@@ -55,7 +55,7 @@ internal static class FloorBench
             report.Add("postgres_synchronous_commit", "PostgreSQL synchronous_commit", postgres.SynchronousCommit);
         }
 
-        report.Note("B0 rows are the events bench's inbox rows (about 300 bytes of JSON each) into a fresh table with a unique event id; each round on a new file or table.");
+        report.Note("Rows are the events bench's inbox rows (about 300 bytes of JSON each) into a fresh table with a unique event id; each round on a new file or table.");
         return report;
     }
 }

@@ -81,10 +81,10 @@ internal static class QuartzEachBench
         var firing = count > 1 ? (lateness[^1] - lateness[0]) / 1000 : double.NaN;
         report.Add("quartz_each_fired_per_second", "one Quartz trigger each: reminders fired per second", count / firing);
         report.Add("quartz_each_duplicates", "one Quartz trigger each: duplicate fires", fired.Duplicates, "0", fired.Duplicates == 0);
-        report.Note($"B3 'one Quartz trigger each': a Quartz AdoJobStore in the engine's SQLite file, 10 threads, Quartz's automatic trigger batch, misfires fired now; each job applies its reminder through the engine's store (one commit each).");
+        report.Note($"'One Quartz trigger each': a Quartz AdoJobStore in the engine's SQLite file, 10 threads, Quartz's automatic trigger batch, misfires fired now; each job applies its reminder through the engine's store (one commit each).");
         if (!all)
         {
-            report.Note($"B3 'one Quartz trigger each': {count:N0} of {settings.Count:N0} fired before the bench stopped waiting; its p99 is not known (shown empty).");
+            report.Note($"'One Quartz trigger each': {count:N0} of {settings.Count:N0} fired before the bench stopped waiting; its p99 is not known (shown empty).");
         }
 
         if (report.Figures.FirstOrDefault(f => f.Key == "fired_per_second")?.Value is double ours)

@@ -62,23 +62,19 @@ internal static class SixStepWorkflow
     public static string Patient(string prefix, int i) => $"{prefix}p{i:D7}";
 
     /// <summary>The event that starts patient i's instance.</summary>
-    public static WorkflowEvent Start(string prefix, int i, DateTimeOffset at) => new()
-    {
-        EventId = $"{prefix}s{i:D7}",
-        PracticeId = BenchHost.Practice,
-        PatientId = Patient(prefix, i),
-        Type = StartEvent,
-        At = at,
-    };
+    public static WorkflowEvent Start(string prefix, int i, DateTimeOffset at) => For($"{prefix}s{i:D7}", Patient(prefix, i), StartEvent, at, new Dictionary<string, string>());
 
     /// <summary>The event patient i's instance waits for.</summary>
-    public static WorkflowEvent Visit(string prefix, int i, DateTimeOffset at) => new()
+    public static WorkflowEvent Visit(string prefix, int i, DateTimeOffset at) =>
+        For($"{prefix}v{i:D7}", Patient(prefix, i), WaitEvent, at, new Dictionary<string, string>(StringComparer.Ordinal) { ["date"] = BenchEvents.Time(at) });
+
+    private static WorkflowEvent For(string id, string patient, string type, DateTimeOffset at, IReadOnlyDictionary<string, string> data) => new()
     {
-        EventId = $"{prefix}v{i:D7}",
+        EventId = id,
         PracticeId = BenchHost.Practice,
-        PatientId = Patient(prefix, i),
-        Type = WaitEvent,
+        PatientId = patient,
+        Type = type,
         At = at,
-        Data = new Dictionary<string, string>(StringComparer.Ordinal) { ["date"] = BenchEvents.Time(at) },
+        Data = data,
     };
 }

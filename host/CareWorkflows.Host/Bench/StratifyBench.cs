@@ -20,6 +20,7 @@ internal static class StratifyBench
     public static async Task<BenchReport> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
         var definitions = DefinitionLoader.LoadOrThrow(settings.WorkflowsDirectory, settings.RulesDirectory);
+        settings.Progress.WriteLine($"B1: {settings.Count:N0} patients through the enrollment rules: ours, a plain RulesEngine loop and hand-written lambdas, {Rounds} rounds each...");
         var panel = Path.Join(settings.Root, "panel.csv");
         await WritePanelAsync(panel, settings.Count, cancellationToken);
 

@@ -68,7 +68,7 @@ internal static class ThroughputBench
 
         foreach (var run in peer.Where(r => !r.Finished))
         {
-            report.Note($"B2: a WorkflowCore run ended {run.Ended:N0} of {run.Instances:N0} instances in the {giveUp.TotalSeconds:N0} s the bench waits; its rate counts those.");
+            report.Note($"A WorkflowCore run ended {run.Ended:N0} of {run.Instances:N0} instances in the {giveUp.TotalSeconds:N0} s the bench waits; its rate counts those.");
         }
 
         // Ours must finish every instance; the peer is measured as far as it gets.
@@ -84,8 +84,8 @@ internal static class ThroughputBench
             report.Problem($"{duplicates:N0} timers fired a second reminder.");
         }
 
-        report.Note($"B2 counts six step transitions per instance that ended; a run is {n:N0} starts and {n:N0} visits in batches of {settings.Batch} events, then every timer fired. In memory the preview also applies one registration event a patient.");
-        report.Note($"B2 timers: ours fire on a clock the bench moves a minute on (the sweeper's batches, without its 1 s wait); WorkflowCore's timer step sleeps {WorkflowCorePeer.TimerDelay.TotalMilliseconds:0} ms of real time.");
+        report.Note($"Counts six step transitions per instance that ended; a run is {n:N0} starts and {n:N0} visits in batches of {settings.Batch} events, then every timer fired. In memory the preview also applies one registration event a patient.");
+        report.Note($"Timers: ours fire on a clock the bench moves a minute on (the sweeper's batches, without its 1 s wait); WorkflowCore's timer step sleeps {WorkflowCorePeer.TimerDelay.TotalMilliseconds:0} ms of real time.");
         return report;
     }
 
