@@ -31,7 +31,7 @@ internal static class EventsBench
         settings.Progress.WriteLine($"{settings.Clients} clients: posting the same events to a fresh database...");
         var several = await PassAsync(settings, "clients", batches, warmUp, settings.Clients, cancellationToken);
 
-        var report = new BenchReport("events");
+        var report = new BenchReport("events", "events over HTTP");
         report.Add("events", "events posted (each pass)", events.Count);
         report.Add("batch_size", "events per POST", settings.Batch);
         report.Add("events_per_second", "events/s, 1 client (POST to commit)", single.EventsPerSecond,

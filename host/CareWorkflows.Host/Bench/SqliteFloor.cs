@@ -5,17 +5,23 @@ namespace CareWorkflows.Host.Bench;
 
 /// <summary>
 /// The floor: a plain Microsoft.Data.Sqlite loop that inserts the same events as rows of an inbox-shaped table into a
-/// fresh WAL file with synchronous=FULL, one transaction per batch: the durable commit rate no engine on this disk can beat.
+/// fresh WAL file (synchronous=FULL unless asked otherwise), one transaction per batch: the durable commit rate no
+/// engine on this disk can beat.
 /// </summary>
 internal static class SqliteFloor
 {
     /// <returns>Rows inserted per second.</returns>
-    public static double RowsPerSecond(string databasePath, IReadOnlyList<BenchEvent> events, int batchSize, DateTimeOffset now)
+    /// <param name="databasePath">A new file.</param>
+    /// <param name="events">The rows.</param>
+    /// <param name="batchSize">Rows a transaction; 1 is the single-row loop.</param>
+    /// <param name="now">The received time of every row.</param>
+    /// <param name="synchronous">SQLite's synchronous pragma: FULL (what the engine runs with) or NORMAL.</param>
+    public static double RowsPerSecond(string databasePath, IReadOnlyList<BenchEvent> events, int batchSize, DateTimeOffset now, string synchronous = "FULL")
     {
         var connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString();
         using var connection = new SqliteConnection(connectionString);
         connection.Open();
-        Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+        Execute(connection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(synchronous == "NORMAL" ? "NORMAL" : "FULL")};");
         Execute(connection, """
             CREATE TABLE inbox (
                 sequence INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -62,6 +68,10 @@ internal static class SqliteFloor
 
         return events.Count / Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
+
+    /// <summary>The inbox-shaped table's columns, for the PostgreSQL floor too.</summary>
+    public static (string Id, string Practice, string Patient, string Type, long At, long Received, string Payload) Row(BenchEvent e, DateTimeOffset now) =>
+        (e.Id, BenchHost.Practice, e.Patient, e.Type, (e.At ?? now).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), System.Text.Encoding.UTF8.GetString(e.ToJson()));
 
     private static void Execute(SqliteConnection connection, string sql)
     {

@@ -13,10 +13,10 @@ internal static class TimersBench
 {
     public const double TargetScheduleSeconds = 5;
     public const double TargetLatenessSeconds = 30;
-    private const string Workflow = "bench-reminder";
-    private const string Template = "appointment-reminder";
+    public const string Workflow = "bench-reminder";
+    public const string Template = "appointment-reminder";
 
-    private const string WorkflowYaml = """
+    public const string WorkflowYaml = """
         # Written by `careflow bench timers` into its own temporary workflows folder; not a care workflow.
         workflow: bench-reminder
         version: 1
@@ -37,7 +37,7 @@ internal static class TimersBench
 
     public static async Task<BenchReport> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
-        var workflows = WriteDefinitions(settings);
+        var workflows = BenchDefinitions.Write(settings, Workflow, WorkflowYaml, Template);
         // Fail here, with the definitions' own messages, rather than inside the host.
         DefinitionLoader.LoadOrThrow(workflows, settings.RulesDirectory);
 
@@ -118,7 +118,7 @@ internal static class TimersBench
         var allWithin = committed == settings.Count && fired.Count == settings.Count
             && lastCommitted <= TargetLatenessSeconds * 1000 && fired[^1] <= TargetLatenessSeconds * 1000;
 
-        var report = new BenchReport("timers");
+        var report = new BenchReport("b3", "timers");
         report.Add("reminders", "reminders due at one instant", settings.Count);
         report.Add("schedule_seconds", $"seconds to schedule ({settings.Clients} clients, {settings.Batch} a POST)", scheduleSeconds,
             $"< {TargetScheduleSeconds:0} s", scheduleSeconds < TargetScheduleSeconds);
@@ -178,32 +178,6 @@ internal static class TimersBench
             }
         }, cancellationToken)));
         return Stopwatch.GetElapsedTime(started).TotalSeconds;
-    }
-
-    /// <summary>A workflows folder of the catalog, the demo practice, the reminder template and the bench workflow only.</summary>
-    private static string WriteDefinitions(BenchSettings settings)
-    {
-        var source = settings.WorkflowsDirectory;
-        var target = Path.Join(settings.Root, "definitions", "workflows");
-        Directory.CreateDirectory(Path.Join(target, "templates"));
-        File.Copy(Path.Join(source, DefinitionLoader.CatalogFile), Path.Join(target, DefinitionLoader.CatalogFile));
-        foreach (var template in Directory.EnumerateFiles(Path.Join(source, "templates"), Template + ".*"))
-        {
-            File.Copy(template, Path.Join(target, "templates", Path.GetFileName(template)));
-        }
-
-        var practice = Path.Join(source, "practices", BenchHost.Practice);
-        if (Directory.Exists(practice))
-        {
-            Directory.CreateDirectory(Path.Join(target, "practices", BenchHost.Practice));
-            foreach (var file in Directory.EnumerateFiles(practice, "practice.yaml"))
-            {
-                File.Copy(file, Path.Join(target, "practices", BenchHost.Practice, Path.GetFileName(file)));
-            }
-        }
-
-        File.WriteAllText(Path.Join(target, Workflow + ".yaml"), WorkflowYaml.ReplaceLineEndings("\n"), System.Text.Encoding.UTF8);
-        return target;
     }
 
     private static DateTimeOffset RoundUpToSecond(DateTimeOffset at) =>
