@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using CareWorkflows.Engine.Access;
 using CareWorkflows.Tests.Integration;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -51,10 +52,11 @@ public sealed class AccessTests(ITestOutputHelper output) : CareflowProcessTest(
         var audit = await ProblemAsync(client, "api/audit", HttpStatusCode.Forbidden);
 
         var (_, list, _) = await CareflowCli.RunAsync(Workspace.Root, "keys", "list", "--data", Workspace.Data);
-        var id = key.Split('_')[1];
+        // The secret is base64url and may itself hold '_': split the way the server does.
+        var (id, secret) = ApiKey.Parse(key)!.Value;
         Assert.Contains(id, list, StringComparison.Ordinal);
         Assert.Contains("front desk", list, StringComparison.Ordinal);
-        Assert.DoesNotContain(key.Split('_')[2], list, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, list, StringComparison.Ordinal);
         var (revoked, _, _) = await CareflowCli.RunAsync(Workspace.Root, "keys", "revoke", id, "--data", Workspace.Data);
         var afterRevoke = await ProblemAsync(client, "api/practices/p1/tasks", HttpStatusCode.Unauthorized);
 
