@@ -1,0 +1,169 @@
+using CareWorkflows.Engine.Definitions;
+
+namespace CareWorkflows.Engine.WhatIf;
+
+/// <summary>
+/// A change to try before publishing: changed files (workflow YAML, rule sets, forms, scripts, templates) laid over
+/// copies of the current workflows/ and rules/ folders, in the same layout (<c>workflows/dm-visit.yaml</c>,
+/// <c>rules/enrollment.yaml</c>). The whole set is loaded and checked as <c>careflow validate</c> would; problems name
+/// the changed file where they are, or the current file they are in. The copies live in a temporary folder deleted
+/// with the change set.
+/// </summary>
+internal sealed class ChangeSet : IDisposable
+{
+    public const string WorkflowsFolder = "workflows";
+    public const string RulesFolder = "rules";
+    public const int MaxFiles = 64;
+
+    private readonly string _root = Directory.CreateTempSubdirectory("careflow-whatif-").FullName;
+    private readonly List<DefinitionError> _problems = [];
+    private readonly Dictionary<string, string> _files = new(StringComparer.Ordinal);
+    private readonly string _display;
+    private readonly string _workflowsDisplay;
+    private readonly string _rulesDisplay;
+
+    private ChangeSet(string currentWorkflows, string currentRules, string display)
+    {
+        _display = display.TrimEnd('/');
+        _workflowsDisplay = currentWorkflows.TrimEnd('/').Replace('\\', '/');
+        _rulesDisplay = currentRules.TrimEnd('/').Replace('\\', '/');
+        Copy(currentWorkflows, Workflows);
+        Copy(currentRules, Rules);
+    }
+
+    /// <summary>The changed set's workflows folder (a temporary copy).</summary>
+    public string Workflows => Path.Join(_root, WorkflowsFolder);
+
+    /// <summary>The changed set's rules folder (a temporary copy).</summary>
+    public string Rules => Path.Join(_root, RulesFolder);
+
+    /// <summary>The changed files, relative (workflows/..., rules/...), with their text.</summary>
+    public IReadOnlyDictionary<string, string> Files => _files;
+
+    /// <summary>A change folder with workflows/ and/or rules/ inside.</summary>
+    public static ChangeSet FromFolder(string changeDirectory, string currentWorkflows, string currentRules)
+    {
+        ArgumentNullException.ThrowIfNull(changeDirectory);
+        var display = changeDirectory.TrimEnd('/').Replace('\\', '/');
+        var set = new ChangeSet(currentWorkflows, currentRules, display);
+        if (!Directory.Exists(changeDirectory))
+        {
+            set.Problem(display, "the change folder does not exist. Pass a folder holding the changed files under workflows/ and rules/, e.g. --change my-change.");
+            return set;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(changeDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            set.Add(Path.GetRelativePath(changeDirectory, file).Replace('\\', '/'), File.ReadAllText(file));
+        }
+
+        if (set._files.Count == 0 && set._problems.Count == 0)
+        {
+            set.Problem(display, "the change folder holds no files. Put the changed files in it as the repository lays them out, e.g. workflows/dm-between-visits.yaml or rules/enrollment.yaml.");
+        }
+
+        return set;
+    }
+
+    /// <summary>Changed files given as text (the API), by relative path.</summary>
+    public static ChangeSet FromFiles(IReadOnlyDictionary<string, string> files, string currentWorkflows, string currentRules, string display = "(change)")
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var set = new ChangeSet(currentWorkflows, currentRules, display);
+        if (files.Count == 0)
+        {
+            set.Problem(display, "no changed files were given. Send at least one, e.g. {\"workflows/dm-between-visits.yaml\": \"workflow: ...\"}.");
+        }
+
+        foreach (var (path, text) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            set.Add(path.Replace('\\', '/'), text ?? "");
+        }
+
+        return set;
+    }
+
+    /// <summary>Loads the changed set: the layout problems, or every validation problem, or the definitions.</summary>
+    public LoadResult Load()
+    {
+        if (_problems.Count > 0)
+        {
+            return new LoadResult(null, _problems);
+        }
+
+        var loaded = DefinitionLoader.Load(Workflows, Rules);
+        return loaded.Succeeded ? loaded : new LoadResult(null, [.. loaded.Errors.Select(e => e with { At = e.At with { File = Display(e.At.File) } })]);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temporary folder left behind is harmless; the next run makes its own.
+        }
+    }
+
+    private void Add(string relative, string text)
+    {
+        var parts = relative.Split('/');
+        var top = parts[0];
+        if (Path.IsPathRooted(relative) || parts.Any(p => p is ".." or "." or "") || top is not (WorkflowsFolder or RulesFolder) || parts.Length < 2)
+        {
+            Problem($"{_display}/{relative}", $"'{relative}' is not a changed definition file. Lay changed files out as the repository does: workflows/<file>.yaml, workflows/practices/<practice>/<file>.yaml, rules/<file>.yaml.");
+            return;
+        }
+
+        if (_files.Count >= MaxFiles)
+        {
+            Problem($"{_display}/{relative}", $"a change holds at most {MaxFiles} files. Try the change in smaller parts.");
+            return;
+        }
+
+        var target = Path.Join(_root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.WriteAllText(target, text);
+        _files[relative] = text;
+    }
+
+    private string Display(string file)
+    {
+        var normalized = file.Replace('\\', '/');
+        var root = _root.Replace('\\', '/');
+        if (!normalized.StartsWith(root + "/", StringComparison.Ordinal))
+        {
+            return file;
+        }
+
+        var relative = normalized[(root.Length + 1)..];
+        if (_files.ContainsKey(relative))
+        {
+            return $"{_display}/{relative}";
+        }
+
+        return relative.StartsWith(WorkflowsFolder + "/", StringComparison.Ordinal)
+            ? _workflowsDisplay + relative[WorkflowsFolder.Length..]
+            : _rulesDisplay + relative[RulesFolder.Length..];
+    }
+
+    private void Problem(string file, string message) => _problems.Add(new DefinitionError(ErrorCodes.InvalidValue, new SourceLocation(file, 1, 1), message));
+
+    private static void Copy(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        if (!Directory.Exists(from))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Join(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
