@@ -11,6 +11,7 @@ var root = new RootCommand("careflow — runs YAML-defined care-management workf
     DefinitionsCommand.Create(),
     ReportCommand.Create(),
     StratifyCommand.Create(),
+    WhatIfCommand.Create(),
     KeysCommand.Create(),
     CareWorkflows.Host.Bench.BenchCommand.Create(),
 };

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using CareWorkflows.Engine.Definitions;
+using CareWorkflows.Engine.Time;
 
 namespace CareWorkflows.Engine.WhatIf;
 
@@ -30,5 +32,38 @@ internal static class WhatIfRunner
             progress?.Invoke(1);
         });
         return new WhatIfResult(settings, team.Assumptions, currentOutcomes, changedOutcomes, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Loads the current definitions and the change laid over them, and runs both; when either does not validate, the
+    /// problems (validator lines) and nothing run.
+    /// </summary>
+    public static async Task<(WhatIfResult? Result, IReadOnlyList<DefinitionError> Problems)> RunAsync(
+        string workflowsDirectory, string rulesDirectory, ChangeSet change, IReadOnlyList<PanelPatient> panel, WhatIfSettings settings, Action<int>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var current = DefinitionLoader.Load(workflowsDirectory, rulesDirectory);
+        if (!current.Succeeded)
+        {
+            return (null, current.Errors);
+        }
+
+        var changed = change.Load();
+        if (!changed.Succeeded)
+        {
+            return (null, changed.Errors);
+        }
+
+        var result = await RunAsync(new WhatIfSide("current", current.Definitions!, rulesDirectory), new WhatIfSide("changed", changed.Definitions!, change.Rules), panel, settings, progress, cancellationToken);
+        return (result, []);
+    }
+
+    /// <summary>The default first day: the next Monday on the practice's calendar, at local midnight.</summary>
+    public static DateTimeOffset NextMonday(DateTimeOffset now, PracticeCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        var today = calendar.LocalDate(now);
+        var days = ((int)DayOfWeek.Monday - (int)today.DayOfWeek + 7) % 7;
+        return calendar.AtLocalTime(today.AddDays(days == 0 ? 7 : days), TimeOnly.MinValue);
     }
 }
