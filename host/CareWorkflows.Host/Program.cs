@@ -12,6 +12,7 @@ var root = new RootCommand("careflow — runs YAML-defined care-management workf
     ReportCommand.Create(),
     StratifyCommand.Create(),
     WhatIfCommand.Create(),
+    DiffCommand.Create(),
     KeysCommand.Create(),
     CareWorkflows.Host.Bench.BenchCommand.Create(),
 };

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CareWorkflows.Engine.Definitions;
 
 namespace CareWorkflows.Engine.WhatIf;
@@ -9,7 +10,7 @@ namespace CareWorkflows.Engine.WhatIf;
 /// the changed file where they are, or the current file they are in. The copies live in a temporary folder deleted
 /// with the change set.
 /// </summary>
-internal sealed class ChangeSet : IDisposable
+internal sealed partial class ChangeSet : IDisposable
 {
     public const string WorkflowsFolder = "workflows";
     public const string RulesFolder = "rules";
@@ -18,6 +19,7 @@ internal sealed class ChangeSet : IDisposable
     private readonly string _root = Directory.CreateTempSubdirectory("careflow-whatif-").FullName;
     private readonly List<DefinitionError> _problems = [];
     private readonly Dictionary<string, string> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _displayOf = new(StringComparer.Ordinal);
     private readonly string _display;
     private readonly string _workflowsDisplay;
     private readonly string _rulesDisplay;
@@ -83,6 +85,60 @@ internal sealed class ChangeSet : IDisposable
         return set;
     }
 
+    /// <summary>
+    /// One definition file (a workflow, an overlay or a rule set) put where the current definitions keep it: over the file
+    /// of the same workflow id or rule set name, else as a new file. Problems name <paramref name="path"/>.
+    /// </summary>
+    public static ChangeSet FromFile(string path, string currentWorkflows, string currentRules)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var display = path.Replace('\\', '/');
+        var set = new ChangeSet(currentWorkflows, currentRules, Path.GetDirectoryName(display) ?? ".");
+        if (!File.Exists(path))
+        {
+            set.Problem(display, "the file does not exist. Give a workflow file (workflow: or extends:) or a rule set file (WorkflowName:).");
+            return set;
+        }
+
+        var text = File.ReadAllText(path);
+        if (PathFor(text, currentWorkflows, currentRules) is not { } relative)
+        {
+            set.Problem(display, "this is neither a workflow (a mapping starting with 'workflow: <id>' or 'extends: <id>') nor a rule set ('WorkflowName: <name>').");
+            return set;
+        }
+
+        set._displayOf[relative] = display;
+        set.Add(relative, text);
+        return set;
+    }
+
+    /// <summary>
+    /// Where a definition's text belongs in the repository layout: the current file of the same workflow id (overlay of
+    /// the same practice, rule set name), else workflows/&lt;id&gt;.yaml, workflows/practices/&lt;practice&gt;/&lt;id&gt;.yaml or
+    /// rules/&lt;name&gt;.yaml; null when the text is none of those.
+    /// </summary>
+    public static string? PathFor(string text, string currentWorkflows, string currentRules)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (Key(RuleSetName(), text) is { } ruleSet)
+        {
+            return RulesFolder + "/" + (Existing(currentRules, RuleSetName(), ruleSet) ?? $"{ruleSet}.yaml");
+        }
+
+        if (Key(WorkflowId(), text) is { } workflow)
+        {
+            return WorkflowsFolder + "/" + (Existing(currentWorkflows, WorkflowId(), workflow) ?? $"{workflow}.yaml");
+        }
+
+        if (Key(Extends(), text) is { } extended && Key(PracticeKey(), text) is { } practice)
+        {
+            var folder = Path.Join(currentWorkflows, "practices", practice);
+            return $"{WorkflowsFolder}/practices/{practice}/" + (Existing(folder, Extends(), extended) ?? $"{extended}.yaml");
+        }
+
+        return null;
+    }
+
     /// <summary>Loads the changed set: the layout problems, or every validation problem, or the definitions.</summary>
     public LoadResult Load()
     {
@@ -141,7 +197,7 @@ internal sealed class ChangeSet : IDisposable
         var relative = normalized[(root.Length + 1)..];
         if (_files.ContainsKey(relative))
         {
-            return $"{_display}/{relative}";
+            return _displayOf.GetValueOrDefault(relative) ?? $"{_display}/{relative}";
         }
 
         return relative.StartsWith(WorkflowsFolder + "/", StringComparison.Ordinal)
@@ -166,4 +222,23 @@ internal sealed class ChangeSet : IDisposable
             File.Copy(file, target);
         }
     }
+
+    private static string? Key(Regex pattern, string text) => pattern.Match(text) is { Success: true } match ? match.Groups[1].Value.Trim('"', '\'') : null;
+
+    private static string? Existing(string folder, Regex pattern, string key) =>
+        Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*.yaml").Order(StringComparer.Ordinal).FirstOrDefault(f => Key(pattern, File.ReadAllText(f)) == key) is { } file ? Path.GetFileName(file) : null
+            : null;
+
+    [GeneratedRegex(@"^WorkflowName:\s*(\S+)", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex RuleSetName();
+
+    [GeneratedRegex(@"^workflow:\s*(\S+)", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex WorkflowId();
+
+    [GeneratedRegex(@"^extends:\s*(\S+)", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex Extends();
+
+    [GeneratedRegex(@"^practice:\s*(\S+)", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex PracticeKey();
 }
