@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CareWorkflows.Engine.Definitions;
+using CareWorkflows.Engine.Runtime;
 using CareWorkflows.Engine.WhatIf;
 
 namespace CareWorkflows.Tests.WhatIf;
@@ -34,6 +35,86 @@ public sealed class WhatIfRunnerTests
         Assert.Equal(expected, changes.Select(c => c.PatientId).Order(StringComparer.Ordinal));
         Assert.All(changes, c => Assert.Equal("rising -> high", c.Group));
         Assert.All(changes, c => Assert.Contains("rule diabetes-hba1c-8-to-9 -> diabetes-poor-control", c.Rules, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_CheckInCadenceHalved_DoublesTheWeeklyOutreachTasksOfExactlyThosePatients()
+    {
+        using var baseline = new TemporaryFolder();
+        CopyFolder(RepositoryPaths.Workflows, baseline.Path);
+        await File.WriteAllTextAsync(Path.Join(baseline.Path, "high-risk-check-in.yaml"), CheckIn("14 days"));
+
+        var result = await RunAsync(new Dictionary<string, string> { ["workflows/high-risk-check-in.yaml"] = CheckIn("7 days") }, weeks: 12, baseline.Path);
+
+        var inProgram = Enumerable.Range(0, Panel.Count).Where(i => result.Current[i].Programs.Contains("diabetes-high-risk")).ToHashSet();
+        Assert.True(inProgram.Count > 100, $"only {inProgram.Count} patients in diabetes-high-risk");
+        for (var i = 0; i < Panel.Count; i++)
+        {
+            var (before, after) = (result.Current[i], result.Changed[i]);
+            var (checkInsBefore, checkInsAfter) = (CheckIns(before), CheckIns(after));
+            Assert.Equal(Outreach(before).Where(t => t.Workflow != CheckInWorkflow), Outreach(after).Where(t => t.Workflow != CheckInWorkflow));
+            if (inProgram.Contains(i))
+            {
+                // Every 14 days from the first day: weeks 1, 3, 5 ... of 12; every 7 days: each week.
+                Assert.Equal(6, checkInsBefore.Count);
+                Assert.Equal(2 * checkInsBefore.Count, checkInsAfter.Count);
+            }
+            else
+            {
+                Assert.Empty(checkInsBefore);
+                Assert.Empty(checkInsAfter);
+            }
+        }
+
+        var table = ImpactReport.Build(result, withPatients: false);
+        var weekly = table.Rows.Where(r => (string)r[0]! == "outreach").ToList();
+        Assert.Equal(12, weekly.Count);
+        var n = inProgram.Count;
+        var weeks = Enumerable.Range(0, 12).ToList();
+        Assert.Equal(weeks.Select(w => w % 2 == 0 ? n : 0), weeks.Select(w => inProgram.Sum(i => CheckIns(result.Current[i]).Count(t => t.Week == w))));
+        Assert.Equal(weeks.Select(_ => n), weeks.Select(w => inProgram.Sum(i => CheckIns(result.Changed[i]).Count(t => t.Week == w))));
+        Assert.Equal(weeks.Select(w => w % 2 == 0 ? 0 : n), weekly.Select(r => (int)r[5]!));
+    }
+
+    private const string CheckInWorkflow = "high-risk-check-in";
+
+    private static string CheckIn(string cadence) => $$"""
+        workflow: {{CheckInWorkflow}}
+        version: 1
+        title: Regular check-in call for high-risk diabetes patients
+        phase: between-visits
+        programs: [diabetes-high-risk]
+        starts-on: enrollment.changed
+        steps:
+          - id: call
+            kind: outreach
+            title: Check-in call
+            role: care-manager
+            attempts: 1
+            cadence: {{cadence}}
+            channel: phone
+            next: { reached: call, exhausted: call }
+        """;
+
+    private static List<TaskSeen> Outreach(PatientOutcome outcome) => [.. outcome.Tasks.Where(t => t.Kind == TaskKind.Outreach)];
+
+    private static List<TaskSeen> CheckIns(PatientOutcome outcome) => [.. outcome.Tasks.Where(t => t.Workflow == CheckInWorkflow)];
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Join(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private sealed class TemporaryFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("careflow-whatif-test-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 
     private static async Task<WhatIfResult> RunAsync(Dictionary<string, string> change, int weeks, string? baseWorkflows = null)
