@@ -1,3 +1,4 @@
+using System.Globalization;
 using CareWorkflows.Engine.Reports;
 using CareWorkflows.Engine.WhatIf;
 using Spectre.Console;
@@ -28,41 +29,41 @@ internal static class WhatIfTable
         }
 
         AnsiConsole.Write(groups);
-        foreach (var section in new[] { "tasks-by-role", "tasks-by-care-manager", "outreach", "escalations", "ccm-billable", "tcm" })
+        var weeks = result.Settings.Weeks;
+        foreach (var section in new[] { "tasks-by-role", "tasks-by-care-manager", "outreach", "escalations" })
         {
-            var rows = table.Rows.Where(r => (string)r[0]! == section).ToList();
-            if (rows.Count == 0)
+            var grid = new Table().Border(TableBorder.Rounded).Title($"{section}: per week over {weeks} weeks (every week in the CSV)");
+            grid.AddColumns(new TableColumn(section.StartsWith("tasks", StringComparison.Ordinal) ? section["tasks-by-".Length..] : ""), new TableColumn("current").RightAligned(),
+                new TableColumn("changed").RightAligned(), new TableColumn("change").RightAligned(), new TableColumn("busiest week, changed").RightAligned());
+            foreach (var group in table.Rows.Where(r => (string)r[0]! == section).GroupBy(r => (string)r[1]!))
             {
-                continue;
-            }
-
-            var periods = rows.Select(r => (string)r[2]!).Distinct().ToList();
-            var grid = new Table().Border(TableBorder.Rounded).Title($"{section} (current -> changed)");
-            grid.AddColumn(section.StartsWith("tasks", StringComparison.Ordinal) ? section["tasks-by-".Length..] : "");
-            foreach (var period in periods)
-            {
-                grid.AddColumn(new TableColumn(Markup.Escape(period.StartsWith("week ", StringComparison.Ordinal) ? "W" + period[5..period.IndexOf(' ', 5)] : period)).RightAligned());
-            }
-
-            grid.AddColumn(new TableColumn("total").RightAligned());
-            foreach (var group in rows.GroupBy(r => (string)r[1]!))
-            {
-                var cells = periods.Select(p => group.FirstOrDefault(r => (string)r[2]! == p) is { } r ? Cell((int)r[3]!, (int)r[4]!) : "").ToList();
-                cells.Insert(0, Markup.Escape(group.Key));
-                cells.Add(Cell(group.Sum(r => (int)r[3]!), group.Sum(r => (int)r[4]!)));
-                grid.AddRow([.. cells]);
+                var (current, changed) = (group.Sum(r => (int)r[3]!), group.Sum(r => (int)r[4]!));
+                var busiest = group.MaxBy(r => (int)r[4]!)!;
+                grid.AddRow(Markup.Escape(group.Key), PerWeek(current, weeks), PerWeek(changed, weeks), Change(current, changed, weeks), $"{(int)busiest[4]!} ({Markup.Escape((string)busiest[2]!)})");
             }
 
             AnsiConsole.Write(grid);
         }
 
+        var other = new Table().Border(TableBorder.Rounded).Title("CCM-billable patients per month, TCM contact deadlines");
+        other.AddColumns(new TableColumn(""), new TableColumn("period"), new TableColumn("current").RightAligned(), new TableColumn("changed").RightAligned(), new TableColumn("difference").RightAligned());
+        foreach (var row in table.Rows.Where(r => (string)r[0]! is "ccm-billable" or "tcm"))
+        {
+            other.AddRow(Markup.Escape((string)row[0]! == "tcm" ? $"TCM {row[1]}" : "CCM-billable patients"), Markup.Escape((string)row[2]!), ReportTable.Text(row[3]), ReportTable.Text(row[4]), Signed((int)row[5]!));
+        }
+
+        AnsiConsole.Write(other);
         foreach (var figure in table.Summary)
         {
             AnsiConsole.WriteLine($"{figure.Name}: {ReportTable.Text(figure.Value)}");
         }
     }
 
-    private static string Cell(int current, int changed) =>
-        current == changed ? current.ToString(System.Globalization.CultureInfo.InvariantCulture)
-        : $"{current}->[bold]{changed}[/]";
+    private static string PerWeek(int total, int weeks) => (total / (decimal)weeks).ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string Change(int current, int changed, int weeks) =>
+        current == changed ? "same"
+        : $"[bold]{(changed - current >= 0 ? "+" : "")}{((changed - current) / (decimal)weeks).ToString("0.0", CultureInfo.InvariantCulture)}[/]" + (current == 0 ? "" : $" ({(changed - current) * 100m / current:+0;-0}%)");
+
+    private static string Signed(int value) => value > 0 ? $"+{value}" : value.ToString(CultureInfo.InvariantCulture);
 }
