@@ -93,17 +93,25 @@ internal sealed partial class ChangeSet : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         var display = path.Replace('\\', '/');
-        var set = new ChangeSet(currentWorkflows, currentRules, Path.GetDirectoryName(display) ?? ".");
         if (!File.Exists(path))
         {
-            set.Problem(display, "the file does not exist. Give a workflow file (workflow: or extends:) or a rule set file (WorkflowName:).");
-            return set;
+            var missing = new ChangeSet(currentWorkflows, currentRules, display);
+            missing.Problem(display, "the file does not exist. Give a workflow file (workflow: or extends:) or a rule set file (WorkflowName:).");
+            return missing;
         }
 
-        var text = File.ReadAllText(path);
+        return FromText(File.ReadAllText(path), currentWorkflows, currentRules, display);
+    }
+
+    /// <summary>One definition's text (a draft from the API), placed as <see cref="FromFile"/> places a file; problems name <paramref name="display"/>.</summary>
+    public static ChangeSet FromText(string text, string currentWorkflows, string currentRules, string display)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(display);
+        var set = new ChangeSet(currentWorkflows, currentRules, display);
         if (PathFor(text, currentWorkflows, currentRules) is not { } relative)
         {
-            set.Problem(display, "this is neither a workflow (a mapping starting with 'workflow: <id>' or 'extends: <id>') nor a rule set ('WorkflowName: <name>').");
+            set.Problem(display, "this is neither a workflow (a mapping starting with 'workflow: <id>' or 'extends: <id>' with 'practice: <id>') nor a rule set ('WorkflowName: <name>').");
             return set;
         }
 

@@ -25,7 +25,7 @@ internal static class WhatIfApi
     public static RouteGroupBuilder MapWhatIfApi(this RouteGroupBuilder practice)
     {
         practice.MapPost("/whatif", WhatIfAsync).WithName("WhatIf")
-            .WithSummary("Run the current definitions and the changed files (files: path -> YAML, or file: one definition's YAML) over the practice's patients on the virtual clock for weeks (default 12) from start (default next Monday); answers the impact report (no patient ids), the plain-words diff and the simulation's assumptions, or 422 with the validator's problems (nothing run).")
+            .WithSummary("Run the current definitions and the changed files (files: repository path -> YAML, or file: one definition's YAML) over the practice's patients on the virtual clock for weeks (default 12) from start (default next Monday); answers the impact report (no patient ids), the plain-words diff and the simulation's assumptions, or 422 with the validator's problems (nothing run).")
             .RequirePermission(Permission.DefinitionsPublish);
         return practice;
     }
@@ -116,16 +116,10 @@ internal static class WhatIfApi
             : Problems(current.Errors.Concat(changed.Errors), "Only definitions that validate can be compared.");
     }
 
-    private static ChangeSet ChangeOf(IReadOnlyDictionary<string, string>? files, string? file, ServeOptions options, string display = "(change)")
-    {
-        var all = new Dictionary<string, string>(files ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        if (file is not null)
-        {
-            all[ChangeSet.PathFor(file, options.WorkflowsDirectory, options.RulesDirectory) ?? "(file).yaml"] = file;
-        }
-
-        return ChangeSet.FromFiles(all, options.WorkflowsDirectory, options.RulesDirectory, display);
-    }
+    private static ChangeSet ChangeOf(IReadOnlyDictionary<string, string>? files, string? file, ServeOptions options, string display = "(change)") =>
+        file is not null
+            ? ChangeSet.FromText(file, options.WorkflowsDirectory, options.RulesDirectory, display == "(change)" ? "(file)" : display)
+            : ChangeSet.FromFiles(files ?? new Dictionary<string, string>(), options.WorkflowsDirectory, options.RulesDirectory, display);
 
     private static ProblemHttpResult Problems(IEnumerable<DefinitionError> problems, string title)
     {

@@ -54,7 +54,7 @@ public sealed class WhatIfApiTests
         using var bad = await quality.PostAsJsonAsync(new Uri($"api/definitions/diff?practice={Practice}", UriKind.Relative), new { file = LoweredEnrollment().Replace("SuccessEvent: high", "SuccessEvent: [high", StringComparison.Ordinal) });
         var problem = await bad.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
-        Assert.Matches(@"\(change\)/rules/enrollment\.yaml:\d+:\d+: error CW0001", problem);
+        Assert.Matches(@"\(file\):\d+:\d+: error CW0001", problem);
 
         using var good = await quality.PostAsJsonAsync(new Uri($"api/definitions/diff?practice={Practice}", UriKind.Relative), new { file = LoweredEnrollment() });
         var sentences = JsonDocument.Parse(await good.Content.ReadAsStringAsync()).RootElement.GetProperty("sentences").EnumerateArray().Select(s => s.GetString()).ToList();

@@ -25,7 +25,7 @@ public sealed class WhatIfCommandTests : IDisposable
         var between = patients.Count(p => p.Facts.Conditions.Contains("diabetes") && p.Facts.Hba1c is >= 8m and < 9m
             && !(p.Facts.EdVisits6m >= 2 || p.Facts.Admissions12m >= 1 || p.Facts.Homeless || (p.Facts.BehavioralHealthNeed && p.Facts.EdVisits12m >= 1)));
         Assert.Contains("Patients whose tier or programs change", output, StringComparison.Ordinal);
-        Assert.Contains("tasks-by-role (current -> changed)", output, StringComparison.Ordinal);
+        Assert.Contains("tasks-by-role: per week over 4 weeks", output, StringComparison.Ordinal);
         Assert.Contains("A simulated care team does each task one hour before its due", output, StringComparison.Ordinal);
         Assert.Contains("300 patients x 4 weeks x 2 sides", errors, StringComparison.Ordinal);
         var rows = await File.ReadAllLinesAsync(csv);
