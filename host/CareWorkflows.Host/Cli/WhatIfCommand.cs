@@ -127,22 +127,13 @@ internal static class WhatIfCommand
                 ReportFormats.WriteCsv(table, writer);
             }
 
-            switch (parse.GetValue(format))
+            if (parse.GetValue(format) == "table")
             {
-                case "csv":
-                    ReportFormats.WriteCsv(table, Console.Out);
-                    break;
-                case "json":
-                    await using (var stdout = Console.OpenStandardOutput())
-                    {
-                        ReportFormats.WriteJson(table, stdout);
-                    }
-
-                    Console.Out.WriteLine();
-                    break;
-                default:
-                    WhatIfTable.Write(table, result);
-                    break;
+                WhatIfTable.Write(table, result);
+            }
+            else
+            {
+                await ReportCommand.WriteAsync(table, parse.GetValue(format)!);
             }
 
             return 0;
