@@ -11,6 +11,8 @@ var root = new RootCommand("careflow — runs YAML-defined care-management workf
     DefinitionsCommand.Create(),
     ReportCommand.Create(),
     StratifyCommand.Create(),
+    WhatIfCommand.Create(),
+    DiffCommand.Create(),
     KeysCommand.Create(),
     CareWorkflows.Host.Bench.BenchCommand.Create(),
 };

@@ -126,7 +126,8 @@ internal static class ReportCommand
         return 0;
     }
 
-    private static async Task WriteAsync(ReportTable table, string format)
+    /// <summary>A report table to stdout as CSV, JSON or (any other format) the terminal table.</summary>
+    internal static async Task WriteAsync(ReportTable table, string format)
     {
         switch (format)
         {

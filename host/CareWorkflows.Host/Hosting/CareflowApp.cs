@@ -172,6 +172,7 @@ internal static partial class CareflowApp
         var api = app.MapGroup("/api").RequireAuthorization().LimitBody(RequestLimits.DefaultBodyBytes);
         api.MapHealthApi();
         api.MapDefinitionsApi();
+        api.MapDiffApi();
         api.MapAuditApi();
         var practice = api.MapGroup("/practices/{practiceId}");
         practice.MapEventsApi();
@@ -186,6 +187,7 @@ internal static partial class CareflowApp
         practice.MapCareTeamApi();
         practice.MapListsApi();
         practice.MapReportsApi();
+        practice.MapWhatIfApi();
         api.MapOrganizationReportsApi();
         practice.MapContactsApi();
         practice.MapGroupVisitsApi();
