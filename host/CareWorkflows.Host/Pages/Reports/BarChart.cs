@@ -13,8 +13,8 @@ internal sealed record Bar(string Label, double Value, string Shown);
 /// </summary>
 internal static class BarChart
 {
-    private const int Width = 640;
-    private const int LabelWidth = 170;
+    private const int Width = 520;
+    private const int LabelWidth = 130;
     private const int Row = 30;
     private const int Top = 10;
 
@@ -23,7 +23,7 @@ internal static class BarChart
         ArgumentNullException.ThrowIfNull(bars);
         var height = Top + (Math.Max(bars.Count, 1) * Row) + 10;
         var max = scaleMax ?? Math.Max(bars.Select(b => b.Value).DefaultIfEmpty(0).Max(), 1);
-        var room = Width - LabelWidth - 90;
+        var room = Width - LabelWidth - 150;
         var svg = new StringBuilder();
         var description = bars.Count == 0 ? "No data." : string.Join("; ", bars.Select(b => $"{b.Label}: {b.Shown}")) + ".";
         svg.Append(F($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bar-chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {Width} {height}\" width=\"{Width}\" height=\"{height}\" font-family=\"system-ui, sans-serif\" font-size=\"13\">"));
@@ -47,7 +47,7 @@ internal static class BarChart
         return svg.ToString();
     }
 
-    private static string Shorten(string text) => text.Length <= 24 ? text : string.Concat(text.AsSpan(0, 23), "…");
+    private static string Shorten(string text) => text.Length <= 18 ? text : string.Concat(text.AsSpan(0, 17), "…");
 
     private static string Text(string text) => WebUtility.HtmlEncode(text);
 

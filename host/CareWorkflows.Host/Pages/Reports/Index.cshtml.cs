@@ -53,12 +53,12 @@ internal sealed class IndexModel(ReportRunner reports, DefinitionHistory definit
         var minutes = Column(ccm, "counted_minutes").Select(v => Convert.ToInt32(v ?? 0, CultureInfo.InvariantCulture)).ToList();
         Charts =
         [
-            Chart("ccm-minutes", $"CCM minutes per patient, {month.Text}", $"How many patients reached each band of counted clinical-staff minutes ({minutes.Count} patients). 20 minutes a calendar month is the CCM threshold (99490).",
+            Chart("ccm-minutes", $"CCM minutes per patient, {month.Text}", $"How many patients reached each band of counted clinical-staff minutes ({minutes.Count} patient{(minutes.Count == 1 ? "" : "s")}). 20 minutes a calendar month is the CCM threshold (99490).",
                 [.. MinuteBins.Select(b => minutes.Count(m => m >= b.From && m <= b.To)).Zip(MinuteBins, (n, b) => new Bar(b.Label, n, F($"{n} patient{(n == 1 ? "" : "s")}")))]),
             Chart("tcm-compliance", $"TCM compliance by month, {tcm[0].Label} to {month.Text}", "Percent of discharges with the contact on time, a visit within 14 days and medication reconciliation by the visit.", tcm, 100),
             Chart("caseload", $"Caseload per care manager, {month.Text}", "Open tasks each staff member owns now (claimed, or of the patients they manage), with their enrolled patients; (unassigned) is work nobody owns yet.",
                 [.. caseload.Rows.Select(r => (Staff: Cell(caseload, r, "staff"), Patients: Number(caseload, r, "enrolled_patients"), Open: Number(caseload, r, "open_tasks")))
-                    .Select(c => new Bar(c.Staff, c.Open, F($"{c.Open} open tasks, {c.Patients} patients")))]),
+                    .Select(c => new Bar(c.Staff, c.Open, F($"{c.Open} tasks, {c.Patients} patients")))]),
             Chart("outreach", $"Outreach reach rate by channel, {month.Text}", $"Contact attempts that reached the patient or caregiver; every channel: {Figure(outreach, "reach_rate")?.ToString("0.#", CultureInfo.InvariantCulture) ?? "no attempts"}{(Figure(outreach, "reach_rate") is null ? "" : "%")}.",
                 [.. outreach.Rows.Select(r => (Channel: Cell(outreach, r, "channel"), Rate: Number(outreach, r, "reach_rate"), Attempts: Number(outreach, r, "attempts")))
                     .Select(c => new Bar(c.Channel, c.Rate, F($"{c.Rate:0.#}% of {c.Attempts}")))], 100),

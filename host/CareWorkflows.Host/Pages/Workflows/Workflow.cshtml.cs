@@ -35,7 +35,14 @@ internal sealed class WorkflowModel(DefinitionHistory definitions, DefinitionWat
 
     public IReadOnlyList<string> Scenarios { get; private set; } = [];
 
+    /// <summary>Show the events of every workflow the scenario starts, not only this one's.</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool All { get; set; }
+
     public IReadOnlyList<TimelineEntry>? Preview { get; private set; }
+
+    /// <summary>Events in the whole preview, before <see cref="All"/> filters them.</summary>
+    public int PreviewTotal { get; private set; }
 
     public IReadOnlyList<DefinitionError> ScenarioProblems { get; private set; } = [];
 
@@ -64,7 +71,9 @@ internal sealed class WorkflowModel(DefinitionHistory definitions, DefinitionWat
             {
                 var scenario = ScenarioReader.Read(Path.Join(folder, Scenario + ".yaml"), $"scenarios/{Scenario}.yaml");
                 PreviewZone = scenario.Practice.TimeZone;
-                Preview = await new Simulator(new WorkflowRuntime(new DefinitionHistory(current))).RunAsync(scenario, cancellationToken);
+                var timeline = await new Simulator(new WorkflowRuntime(new DefinitionHistory(current))).RunAsync(scenario, cancellationToken);
+                PreviewTotal = timeline.Count;
+                Preview = All ? timeline : [.. timeline.Where(e => e.Workflow == workflow.Id)];
             }
             catch (DefinitionException ex)
             {
