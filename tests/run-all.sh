@@ -9,6 +9,25 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 2
 fi
 
+# Debian packages the tests start: Chromium for the browser tests (Playwright drives it; it downloads no browser).
+# Each entry is "package:file it installs"; add a line per package.
+required_packages=(
+  "chromium:/usr/bin/chromium"
+)
+missing=()
+for entry in "${required_packages[@]}"; do
+  [ -e "${entry#*:}" ] || missing+=("${entry%%:*}")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing ${missing[*]} (Debian packages the tests need)..." >&2
+  if [ "$(id -u)" -ne 0 ] \
+    || ! apt-get update -qq >/dev/null \
+    || ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; then
+    echo "Could not install ${missing[*]}: run 'apt-get install ${missing[*]}' as root, then run this again." >&2
+    exit 2
+  fi
+fi
+
 # The tools the tests start (smtp4dev, a real SMTP server for the reminder tests) are pinned in .config/dotnet-tools.json.
 if ! dotnet tool restore >/dev/null; then
   echo "dotnet tool restore failed: the reminder tests need smtp4dev from .config/dotnet-tools.json." >&2
