@@ -53,6 +53,11 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await Expect(page.Locator("section", new() { HasText = "Contacts with the patient" }).Locator("tbody tr").First).ToContainTextAsync("transport, cost");
         await Expect(page.Locator("section", new() { HasText = "Workflows" }).GetByRole(AriaRole.Link, new() { Name = "transition-of-care" }).First).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "patient");
+
+        // The pages leave the same audit entries as the API: who, which patient, which page.
+        var audit = await browser.Careflow.Client.GetStringAsync(new Uri("api/audit?practice=demo&patient=demo-2", UriKind.Relative));
+        Assert.Contains("\"path\":\"/practices/demo/patients/demo-2\"", audit, StringComparison.Ordinal);
+        Assert.Contains("browser care manager", audit, StringComparison.Ordinal);
     }
 
     [Fact]
