@@ -62,7 +62,7 @@ internal static class PageSetup
     }
 }
 
-/// <summary>Refusals on the pages, in HTML with the policy's reason.</summary>
+/// <summary>Refusals and missing things on the pages: an HTML page saying what is wrong and where to go.</summary>
 internal static class PageErrors
 {
     public static async Task WriteForbiddenAsync(HttpContext context, string reason)
@@ -70,13 +70,26 @@ internal static class PageErrors
         ArgumentNullException.ThrowIfNull(context);
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
         context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(Html("Not allowed", reason));
+    }
+
+    /// <summary>A 404 page; <paramref name="message"/> says what was not found and how to find it.</summary>
+    public static Microsoft.AspNetCore.Mvc.ContentResult NotFound(string message) => new()
+    {
+        StatusCode = StatusCodes.Status404NotFound,
+        ContentType = "text/html; charset=utf-8",
+        Content = Html("Not found", message),
+    };
+
+    private static string Html(string title, string message)
+    {
         var html = HtmlEncoder.Default;
-        await context.Response.WriteAsync($"""
+        return $"""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Not allowed — careflow</title><link rel="stylesheet" href="{PageSetup.StylesheetPath}"></head>
-            <body><main class="page"><h1>Not allowed</h1><p role="alert">{html.Encode(reason)}</p>
+            <title>{title} — careflow</title><link rel="stylesheet" href="{PageSetup.StylesheetPath}"></head>
+            <body><main class="page"><h1>{title}</h1><p role="alert">{html.Encode(message)}</p>
             <p><a href="/">Back to the start page</a> · <a href="{PageSignIn.LoginPath}">Sign in with another key</a></p></main></body></html>
-            """);
+            """;
     }
 }

@@ -131,6 +131,10 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await page.GetByLabel("API key").FillAsync(browser.CareTeamKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Worklist — practice demo" })).ToBeVisibleAsync();
+        var missing = await page.GotoAsync("/practices/demo/patients/nobody-here");
+        Assert.Equal(404, missing!.Status);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Practice demo has no patient 'nobody-here'. Check the patient id");
+        await page.GotoAsync("/practices/demo/worklist");
         var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "careflow_session");
         Assert.True(cookie.HttpOnly);
         Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);

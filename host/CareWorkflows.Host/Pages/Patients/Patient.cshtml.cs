@@ -46,7 +46,7 @@ internal sealed class PatientModel(CareQueries queries, ContactBook contacts, Ca
 
         if (await queries.PatientAsync(practiceId, patientId, cancellationToken) is not { } summary)
         {
-            return NotFound();
+            return PageErrors.NotFound($"Practice {practiceId} has no patient '{patientId}'. Check the patient id (as the worklist shows it) and try again.");
         }
 
         PatientId = patientId;

@@ -71,17 +71,18 @@ internal sealed class IndexModel(ReportRunner reports, DefinitionHistory definit
     {
         if (report is null || !ReportRunner.Reports.ContainsKey(report))
         {
-            return NotFound($"Unknown report '{report}'. Reports: {string.Join(", ", ReportRunner.Reports.Keys)}.");
+            return PageErrors.NotFound($"Unknown report '{report}'. Reports: {string.Join(", ", ReportRunner.Reports.Keys)}.");
         }
 
         if (ReportsApi.PatientLevelRefusal(User, report, practiceId) is { } refusal)
         {
-            return StatusCode(StatusCodes.Status403Forbidden, refusal);
+            await PageErrors.WriteForbiddenAsync(HttpContext, refusal);
+            return new EmptyResult();
         }
 
         if (ReportMonth.Parse(Month) is not { } month)
         {
-            return BadRequest(ReportMonth.Problem(Month));
+            return PageErrors.NotFound($"No such month: {ReportMonth.Problem(Month)}");
         }
 
         var (bytes, name) = ReportsApi.Csv(await reports.RunAsync(report, practiceId, month.Text, cancellationToken));

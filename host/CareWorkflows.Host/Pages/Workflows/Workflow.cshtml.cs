@@ -53,7 +53,7 @@ internal sealed class WorkflowModel(DefinitionHistory definitions, DefinitionWat
         var current = definitions.Current;
         if (current.WorkflowFor(workflowId, Overlay) is not { } workflow)
         {
-            return NotFound();
+            return PageErrors.NotFound($"There is no workflow '{workflowId}'{(Overlay is null ? "" : $" for practice {Overlay}")}. Workflows: {string.Join(", ", current.Standards.Select(w => w.Id))}.");
         }
 
         Workflow = workflow;

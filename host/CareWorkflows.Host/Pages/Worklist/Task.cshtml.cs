@@ -57,7 +57,7 @@ internal sealed class TaskModel(CareQueries queries, ContactBook contacts, CareP
     public TimeZoneInfo Zone { get; private set; } = TimeZoneInfo.Utc;
 
     public async Task<IActionResult> OnGetAsync(string practiceId, string taskId, CancellationToken cancellationToken) =>
-        await LoadAsync(practiceId, taskId, cancellationToken) ? Page() : NotFound();
+        await LoadAsync(practiceId, taskId, cancellationToken) ? Page() : Missing(practiceId, taskId);
 
     public async Task<IActionResult> OnPostAsync(string practiceId, string taskId, CancellationToken cancellationToken)
     {
@@ -83,7 +83,7 @@ internal sealed class TaskModel(CareQueries queries, ContactBook contacts, CareP
             var outcome = await completion.CompleteAsync(practiceId, taskId, request, cancellationToken);
             if (outcome.Task is null)
             {
-                return NotFound();
+                return Missing(practiceId, taskId);
             }
 
             HttpContext.AuditPatients([outcome.Task.PatientId]);
@@ -113,8 +113,11 @@ internal sealed class TaskModel(CareQueries queries, ContactBook contacts, CareP
             }
         }
 
-        return await LoadAsync(practiceId, taskId, cancellationToken) ? Page() : NotFound();
+        return await LoadAsync(practiceId, taskId, cancellationToken) ? Page() : Missing(practiceId, taskId);
     }
+
+    private static ContentResult Missing(string practiceId, string taskId) =>
+        PageErrors.NotFound($"Practice {practiceId} has no task '{taskId}'. Open the worklist and pick the task from there.");
 
     private async Task<bool> LoadAsync(string practiceId, string taskId, CancellationToken cancellationToken)
     {
