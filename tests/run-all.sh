@@ -14,10 +14,12 @@ fi
 missing=()
 need() { "${@:2}" >/dev/null 2>&1 || missing+=("$1"); }
 need postgresql compgen -G '/usr/lib/postgresql/*/bin/initdb'
+# Chromium for the browser tests (Playwright drives it; it downloads no browser).
+need chromium test -x /usr/bin/chromium
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing ${missing[*]} (the tests start real servers from them)..." >&2
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >/dev/null; then
+  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"; } >/dev/null; then
     echo "Could not install ${missing[*]} with apt-get. Install them (apt-get install ${missing[*]}) and run this again." >&2
     exit 2
   fi

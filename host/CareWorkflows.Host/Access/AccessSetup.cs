@@ -18,13 +18,15 @@ internal static class AccessSetup
             .Validate(o => o.Authority is null || o.SigningKey is null, $"Set either {JwtAccessOptions.Section}:Authority (OIDC) or {JwtAccessOptions.Section}:SigningKey, not both.")
             .ValidateOnStart();
         services.AddAuthentication(SelectingScheme)
-            .AddPolicyScheme(SelectingScheme, "API key or JWT", scheme => scheme.ForwardDefaultSelector = context =>
-                ApiKeyAuthentication.Presented(context.Request) is { Header: "Authorization" } presented
+            .AddPolicyScheme(SelectingScheme, "API key, JWT or page session", scheme => scheme.ForwardDefaultSelector = context =>
+                PageSignIn.IsPageRequest(context) ? PageSignIn.Scheme
+                : ApiKeyAuthentication.Presented(context.Request) is { Header: "Authorization" } presented
                 && JwtAccess.LooksLikeJwt(presented.Key) && JwtAccess.IsConfigured(context)
                     ? JwtAccess.Scheme
                     : ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
-            .AddJwtBearer(JwtAccess.Scheme);
+            .AddJwtBearer(JwtAccess.Scheme)
+            .AddPageSessions();
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>>(provider => new ConfigureNamedOptions<JwtBearerOptions>(JwtAccess.Scheme,
             bearer => JwtAccess.Configure(bearer, provider.GetRequiredService<IOptions<JwtAccessOptions>>().Value)));
 

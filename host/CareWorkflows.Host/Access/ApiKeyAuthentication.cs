@@ -32,6 +32,13 @@ internal sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeO
             : null;
     }
 
+    /// <summary>The caller a key stands for; null when it is unknown or revoked. Keys are checked on every request: a revocation counts at once.</summary>
+    public static async Task<CareflowUser?> UserAsync(ApiKeyStore keys, string presented, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return await keys.VerifyAsync(presented, cancellationToken) is { } key ? new CareflowUser($"key:{key.Id}", key.Name, key.Role, key.Practices) : null;
+    }
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (Presented(Request) is not { } presented)
@@ -44,12 +51,11 @@ internal sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeO
             return AuthenticateResult.Fail($"The {presented.Header} header does not hold a careflow API key (they start with '{ApiKey.Prefix}'){(JwtAccess.IsConfigured(Context) ? " and the token is not a valid JWT" : "")}.");
         }
 
-        if (await keys.VerifyAsync(presented.Key, Context.RequestAborted) is not { } key)
+        if (await UserAsync(keys, presented.Key, Context.RequestAborted) is not { } user)
         {
             return AuthenticateResult.Fail($"The API key in the {presented.Header} header is unknown or revoked. Ask an admin for a current key (careflow keys list shows them).");
         }
 
-        var user = new CareflowUser($"key:{key.Id}", key.Name, key.Role, key.Practices);
         return AuthenticateResult.Success(new AuthenticationTicket(CareflowClaims.Principal(user, SchemeName), SchemeName));
     }
 

@@ -17,7 +17,7 @@ internal sealed class PermissionHandler : AuthorizationHandler<PermissionRequire
         }
 
         var endpoint = resource.GetEndpoint();
-        var refusal = endpoint?.Metadata.GetMetadata<RequiresPermission>() is { } declared
+        var refusal = PermissionEndpoints.Declared(resource) is { } declared
             ? AccessPolicy.Refusal(user, declared.Permission, PermissionEndpoints.RequestPractice(resource))
             : $"This endpoint ({(endpoint as RouteEndpoint)?.RoutePattern.RawText ?? resource.Request.Path}) declares no permission, so it is refused to everyone. Its code must call RequirePermission(...).";
         if (refusal is null)
@@ -44,7 +44,10 @@ internal sealed class AccessResultHandler : IAuthorizationMiddlewareResultHandle
         if (authorizeResult.Forbidden)
         {
             var reasons = authorizeResult.AuthorizationFailure?.FailureReasons.Select(r => r.Message).ToList() ?? [];
-            return AccessProblems.WriteForbiddenAsync(context, reasons.Count > 0 ? string.Join(" ", reasons) : "The caller's role or practices do not allow this.");
+            var reason = reasons.Count > 0 ? string.Join(" ", reasons) : "The caller's role or practices do not allow this.";
+            return context.GetEndpoint()?.Metadata.GetMetadata<Pages.PageEndpoint>() is null
+                ? AccessProblems.WriteForbiddenAsync(context, reason)
+                : Pages.PageErrors.WriteForbiddenAsync(context, reason);
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);

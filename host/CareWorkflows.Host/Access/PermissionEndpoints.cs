@@ -4,7 +4,12 @@ using Microsoft.AspNetCore.Http.Metadata;
 namespace CareWorkflows.Host.Access;
 
 /// <summary>The permission an endpoint needs. An endpoint without it answers 403 to everyone.</summary>
-internal sealed record RequiresPermission(Permission Permission);
+/// <param name="Permission">What the caller must hold.</param>
+internal sealed record RequiresPermission(Permission Permission)
+{
+    /// <summary>Only requests with this HTTP method need it (a page that is read with GET and changes data with POST); null: every method.</summary>
+    public string? Method { get; init; }
+}
 
 /// <summary>The largest request body an endpoint takes; Kestrel stops reading past it and the answer is a 413 problem.</summary>
 internal sealed record BodyLimit(long MaxRequestBodySize) : IRequestSizeLimitMetadata
@@ -28,6 +33,14 @@ internal static class PermissionEndpoints
     public static TBuilder LimitBody<TBuilder>(this TBuilder builder, long bytes)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new BodyLimit(bytes));
+
+    /// <summary>The permission the request needs: the last declared one that applies to its method; null when none is declared.</summary>
+    public static RequiresPermission? Declared(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.GetEndpoint()?.Metadata.GetOrderedMetadata<RequiresPermission>()
+            .LastOrDefault(p => p.Method is null || string.Equals(p.Method, context.Request.Method, StringComparison.OrdinalIgnoreCase));
+    }
 
     /// <summary>The practice a request names: the route's {practiceId}, else ?practice=; null when it names none.</summary>
     public static string? RequestPractice(HttpContext context)

@@ -36,8 +36,7 @@ internal static class ReportsApi
         string practiceId, string report, string? month, string? format, HttpContext http, ReportRunner reports, ConformanceReport conformance, DefinitionHistory definitions,
         CancellationToken cancellationToken)
     {
-        // members, ccm and tcm list patients one per row: they need the care team's patients.read, not reports.read alone.
-        if (PatientLevel.Contains(report) && CareflowClaims.User(http.User) is { } user && AccessPolicy.Refusal(user, Permission.PatientsRead, practiceId) is { } refusal)
+        if (PatientLevelRefusal(http.User, report, practiceId) is { } refusal)
         {
             return TypedResults.Problem(refusal, statusCode: StatusCodes.Status403Forbidden, title: "This report lists patients.");
         }
@@ -85,6 +84,27 @@ internal static class ReportsApi
         return Answer(table, format);
     }
 
+    /// <summary>
+    /// Why the caller may not have this report, or null: members, ccm and tcm list patients one per row, so they need the
+    /// care team's patients.read, not reports.read alone.
+    /// </summary>
+    public static string? PatientLevelRefusal(System.Security.Claims.ClaimsPrincipal principal, string report, string practiceId) =>
+        PatientLevel.Contains(report) && CareflowClaims.User(principal) is { } user ? AccessPolicy.Refusal(user, Permission.PatientsRead, practiceId) : null;
+
+    /// <summary>A report as CSV, and the name of the file to download it as.</summary>
+    public static (byte[] Bytes, string FileName) Csv(ReportTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        using var buffer = new MemoryStream();
+        using (var writer = new StreamWriter(buffer, leaveOpen: true))
+        {
+            ReportFormats.WriteCsv(table, writer);
+        }
+
+        var name = string.Join('-', new[] { table.Report, table.Practice, table.Month }.Where(p => p.Length > 0)).Replace(' ', '-');
+        return (buffer.ToArray(), $"{name}.csv");
+    }
+
     private const string FormatHint = "Use format=json or format=csv (table is for the terminal: careflow report).";
 
     private static ValidationProblem FormatProblem() => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [FormatHint] });
@@ -92,18 +112,13 @@ internal static class ReportsApi
     /// <summary>A report as CSV (a download named after it) or JSON, the same for every report.</summary>
     private static FileContentHttpResult Answer(ReportTable table, string? format)
     {
-        using var buffer = new MemoryStream();
         if (format == "csv")
         {
-            using (var writer = new StreamWriter(buffer, leaveOpen: true))
-            {
-                ReportFormats.WriteCsv(table, writer);
-            }
-
-            var name = string.Join('-', new[] { table.Report, table.Practice, table.Month }.Where(p => p.Length > 0)).Replace(' ', '-');
-            return TypedResults.File(buffer.ToArray(), "text/csv; charset=utf-8", $"{name}.csv");
+            var (bytes, name) = Csv(table);
+            return TypedResults.File(bytes, "text/csv; charset=utf-8", name);
         }
 
+        using var buffer = new MemoryStream();
         ReportFormats.WriteJson(table, buffer);
         return TypedResults.File(buffer.ToArray(), "application/json");
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using CareWorkflows.Engine.Persistence;
-using CareWorkflows.Engine.Reports;
 using CareWorkflows.Host.Access;
 using CareWorkflows.Host.Audit;
 using CareWorkflows.Engine.Runtime;
@@ -106,84 +105,21 @@ internal static class TasksApi
     }
 
     private static async Task<Results<Ok<SubmitResponse>, NotFound, ValidationProblem, Conflict<string>>> CompleteAsync(
-        string practiceId, string taskId, CompleteRequest request, HttpContext http, CareQueries queries, RuntimeStore store, BillingRulesSource billing, TimeProvider time,
-        CancellationToken cancellationToken)
+        string practiceId, string taskId, CompleteRequest request, HttpContext http, TaskCompletion completion, CancellationToken cancellationToken)
     {
-        if (await queries.TaskAsync(practiceId, taskId, cancellationToken) is not { } task)
+        var outcome = await completion.CompleteAsync(practiceId, taskId, request, cancellationToken);
+        if (outcome.Task is not { } task)
         {
             return TypedResults.NotFound();
         }
 
         http.AuditPatients([task.PatientId]);
-
-        var eventId = request.EventId ?? $"complete:{taskId}";
-        if (task.Status != CareTaskStatus.Open)
+        return outcome switch
         {
-            // A resend of the completion that was already applied is a duplicate, not a conflict.
-            return request.EventId is null || task.CompletedAt is not null
-                ? TypedResults.Ok(SubmitResponse.From([new SubmissionResult(eventId, SubmissionStatus.Duplicate, null, [])]))
-                : TypedResults.Conflict($"Task {taskId} is {task.Status.ToString().ToLowerInvariant()}.");
-        }
-
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (task.Outcomes.Count > 0 && (request.Outcome is null || !task.Outcomes.Contains(request.Outcome)))
-        {
-            errors["outcome"] = [$"Record one of this task's outcomes: {string.Join(", ", task.Outcomes)}."];
-        }
-
-        if (request.Minutes is < 0 or > 24 * 60)
-        {
-            errors["minutes"] = ["Minutes of staff time must be between 0 and 1440."];
-        }
-
-        var channels = billing.Current.Contacts.Channels;
-        if (request.Channel is not null && !channels.Contains(request.Channel))
-        {
-            errors["channel"] = [$"Unknown channel '{request.Channel}'. Use {string.Join(", ", channels)} (rules/codes/billing.yaml contacts.channels), or leave it out."];
-        }
-
-        if (request.Obstacles?.Any(o => string.IsNullOrWhiteSpace(o) || o.Contains(',', StringComparison.Ordinal)) == true)
-        {
-            errors["obstacles"] = ["Name each obstacle on its own (e.g. \"transport\", \"cost\"), without commas."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        // The completion also records an interaction (engine Records/): channel, obstacles and face-to-face travel as event data.
-        var data = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (request.Channel is not null)
-        {
-            data["channel"] = request.Channel;
-        }
-
-        if (request.Obstacles is { Count: > 0 } obstacles)
-        {
-            data["obstacles"] = string.Join(',', obstacles.Select(o => o.Trim()));
-        }
-
-        if (request.FaceToFace)
-        {
-            data["face-to-face"] = "true";
-        }
-
-        var results = await store.SubmitAsync([new WorkflowEvent
-        {
-            EventId = eventId,
-            PracticeId = practiceId,
-            PatientId = task.PatientId,
-            Type = WorkflowEvent.TaskCompleted,
-            At = time.GetUtcNow(),
-            TaskId = taskId,
-            Outcome = request.Outcome,
-            Minutes = request.Minutes,
-            Note = request.Note,
-            By = request.By,
-            Data = data,
-        }], cancellationToken);
-        return TypedResults.Ok(SubmitResponse.From(results));
+            { Conflict: { } conflict } => TypedResults.Conflict(conflict),
+            { Errors.Count: > 0 } => TypedResults.ValidationProblem(outcome.Errors),
+            _ => TypedResults.Ok(SubmitResponse.From(outcome.Results!)),
+        };
     }
 
     internal sealed record ClaimRequest(string? Assignee);

@@ -34,7 +34,7 @@ internal static class RequestAudit
     public static IApplicationBuilder UseRequestAudit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var endpoint = context.GetEndpoint() as RouteEndpoint;
-        if (endpoint?.Metadata.GetMetadata<RequiresPermission>() is not { } declared || !AccessPolicy.IsPatientData(declared.Permission)
+        if (endpoint is null || PermissionEndpoints.Declared(context) is not { } declared || !AccessPolicy.IsPatientData(declared.Permission)
             || CareflowClaims.User(context.User) is not { } user)
         {
             await next(context);

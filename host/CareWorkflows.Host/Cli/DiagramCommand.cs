@@ -11,11 +11,11 @@ internal static class DiagramCommand
     {
         var workflowId = new Option<string>("--workflow") { Description = "Id of the workflow to draw, e.g. transition-of-care.", Required = true };
         var practice = new Option<string?>("--practice") { Description = "Draw the practice's overlay of the workflow instead of the standard." };
-        var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "mermaid" };
-        format.AcceptOnlyFromAmong("mermaid");
+        var format = new Option<string>("--format") { Description = "mermaid: a Mermaid flowchart; svg: an SVG drawing (what the Workflows page shows).", DefaultValueFactory = _ => "mermaid" };
+        format.AcceptOnlyFromAmong("mermaid", "svg");
         var workflows = DefinitionFolders.WorkflowsOption();
         var rules = DefinitionFolders.RulesOption();
-        var command = new Command("diagram", "Print a workflow as a Mermaid flowchart (paste it into any Mermaid viewer, or a Markdown file inside ```mermaid).")
+        var command = new Command("diagram", "Print a workflow as a Mermaid flowchart (paste it into any Mermaid viewer, or a Markdown file inside ```mermaid), or as SVG.")
         {
             workflowId, practice, format, workflows, rules,
         };
@@ -39,7 +39,7 @@ internal static class DiagramCommand
                 return 1;
             }
 
-            Console.Out.Write(MermaidDiagram.Render(workflow));
+            Console.Out.Write(parse.GetValue(format) == "svg" ? SvgDiagram.Render(workflow) : MermaidDiagram.Render(workflow));
             return 0;
         });
         return command;

@@ -9,6 +9,7 @@ using CareWorkflows.Engine.Scheduling;
 using CareWorkflows.Host.Access;
 using CareWorkflows.Host.Api;
 using CareWorkflows.Host.Audit;
+using CareWorkflows.Host.Pages;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -84,6 +85,8 @@ internal static partial class CareflowApp
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
+            // It warns that the page-session keys are stored unencrypted: they sit in the data folder beside the database, protected alike.
+            .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
             .WriteTo.File(new CompactJsonFormatter(), Path.Join(options.LogDirectory, "careflow-.json"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14));
@@ -140,6 +143,8 @@ internal static partial class CareflowApp
             json.SerializerOptions.MaxDepth = RequestLimits.MaxJsonDepth;
         });
         builder.Services.AddCareflowAccess(builder.Configuration);
+        builder.Services.AddSingleton<TaskCompletion>();
+        builder.Services.AddCareflowPages(options.DataDirectory);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<RuntimeStore>().MigrateAsync(cancellationToken);
@@ -166,9 +171,9 @@ internal static partial class CareflowApp
         app.UseAuthentication();
         app.UseRequestAudit();
         app.UseAuthorization();
-        // The OpenAPI document and the landing page carry no data; everything else needs a key (docs/decisions/0015).
+        // The OpenAPI document, the start and sign-in pages and the stylesheet carry no data; everything else needs a key (docs/decisions/0019).
         app.MapOpenApi("/api/openapi.json").AllowAnonymous();
-        app.MapGet("/", () => Results.Content(HomePage.Html, "text/html")).ExcludeFromDescription().AllowAnonymous();
+        app.MapCareflowPages();
         var api = app.MapGroup("/api").RequireAuthorization().LimitBody(RequestLimits.DefaultBodyBytes);
         api.MapHealthApi();
         api.MapDefinitionsApi();
