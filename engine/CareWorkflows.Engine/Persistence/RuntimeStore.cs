@@ -120,9 +120,16 @@ internal sealed partial class RuntimeStore(IDbContextFactory<CareflowDbContext> 
                 rows.Add(ToInbox(WorkflowEvent.TimerFiredFor(timer.PracticeId, timer.PatientId, timer.Id, timer.DueAt)));
             }
 
-            var ids = rows.Select(r => r.EventId).ToList();
-            var known = (await db.Inbox.AsNoTracking().Where(r => ids.Contains(r.EventId)).Select(r => r.EventId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-            rows = [.. rows.Where(r => !known.Contains(r.EventId))];
+            // By practice, so that the lookup seeks the (practice, event id) index instead of scanning the whole inbox.
+            var known = new HashSet<(string, string)>();
+            foreach (var practice in rows.GroupBy(r => r.PracticeId, StringComparer.Ordinal))
+            {
+                var ids = practice.Select(r => r.EventId).ToList();
+                var stored = await db.Inbox.AsNoTracking().Where(r => r.PracticeId == practice.Key && ids.Contains(r.EventId)).Select(r => r.EventId).ToListAsync(cancellationToken);
+                known.UnionWith(stored.Select(id => (practice.Key, id)));
+            }
+
+            rows = [.. rows.Where(r => !known.Contains((r.PracticeId, r.EventId)))];
             var applied = await ApplyAsync(db, rows, claimed, Stopwatch.GetTimestamp(), cancellationToken, writer =>
             {
                 foreach (var timer in due)
