@@ -29,7 +29,7 @@ internal static class BenchCommand
                 + "b1 (or stratify): a synthetic member list through the enrollment rules: ours, a plain RulesEngine loop, hand-written C# lambdas. "
                 + "b2: a six-step workflow with a wait and a timer: ours in memory, on SQLite (and PostgreSQL) against WorkflowCore 3.22 in memory. "
                 + "b3 (or timers): reminders all due at one instant through our sweeper, against one Quartz trigger each. "
-                + "b4: one node against two on PostgreSQL. "
+                + "b4: one node against two on one PostgreSQL database (needs --postgres). "
                 + "events: POST events over HTTP in batches against the raw SQLite floor.",
         };
         name.AcceptOnlyFromAmong(["all", .. Suite, "events", "timers", "stratify"]);
@@ -69,7 +69,8 @@ internal static class BenchCommand
         var postgres = new Option<string?>("--postgres")
         {
             HelpName = "CONNSTR",
-            Description = "A PostgreSQL connection string (Host=...;Username=...;Database=...) for the PostgreSQL rows of b0; without it they say 'not run'. The bench creates and drops tables of its own there.",
+            Description = "A PostgreSQL connection string (Host=...;Username=...;Database=...) for the PostgreSQL rows of b0, b2 and b4; without it they say 'not run'. "
+                + "b0 creates and drops a table of its own in that database; b2 and b4 create a database careflow_bench_<id> a pass and drop it, so the role needs CREATEDB.",
         };
         var batch = new Option<int>("--batch") { Description = "Events per POST (events, b3) or per transaction (b2).", DefaultValueFactory = _ => 100 };
         batch.Validators.Add(result =>

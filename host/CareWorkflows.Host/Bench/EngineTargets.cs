@@ -62,7 +62,7 @@ internal sealed class StoreEngine : IAsyncDisposable
     public IDbContextFactory<CareflowDbContext> Contexts => _services.GetRequiredService<IDbContextFactory<CareflowDbContext>>();
 
     /// <param name="definitions">The bench's definitions.</param>
-    /// <param name="addStore">Registers the store: <c>AddCareflowSqlite</c> (and, once the engine has it, the PostgreSQL one).</param>
+    /// <param name="addStore">Registers the store: <c>AddCareflowSqlite</c> or <c>AddCareflowPostgres</c>.</param>
     /// <param name="cancellationToken">Cancels the migration.</param>
     public static async Task<StoreEngine> OpenAsync(DefinitionSet definitions, Action<IServiceCollection> addStore, CancellationToken cancellationToken)
     {
@@ -119,6 +119,9 @@ internal sealed class StoreEngine : IAsyncDisposable
         latencies.Sort();
         return latencies;
     }
+
+    /// <summary>Instances of the bench workflow ended and reminders sent, for patients whose ids start with <paramref name="prefix"/>.</summary>
+    public Task<(int Ended, int Reminders)> EndedAsync(string prefix, CancellationToken cancellationToken) => CountAsync(prefix, cancellationToken);
 
     /// <summary>Instances of the bench workflow stored, of every patient.</summary>
     public async Task<int> StoredInstancesAsync(CancellationToken cancellationToken)

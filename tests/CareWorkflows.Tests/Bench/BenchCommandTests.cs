@@ -73,7 +73,7 @@ public class BenchCommandTests
         Assert.Equal(0, root.GetProperty("B3").GetProperty("quartz_each_duplicates").GetInt32());
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunBenchAsync(params string[] arguments)
+    internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunBenchAsync(params string[] arguments)
     {
         var data = Directory.CreateTempSubdirectory("careflow-bench-test-");
         try
