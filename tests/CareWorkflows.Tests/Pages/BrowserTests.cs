@@ -167,7 +167,8 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await Expect(page.Locator("#impact table.impact").First).ToBeVisibleAsync();
         await Expect(page.Locator("#impact-tasks-by-role")).ToBeVisibleAsync();
         await Expect(page.Locator("#draft-diagram svg.workflow-diagram")).ToBeVisibleAsync();
-        await Expect(page.Locator("#draft-diagram mark.changed-step")).Not.ToHaveCountAsync(0);
+        await Expect(page.Locator("#draft-diagram mark.changed-step").Filter(new() { HasText = "contact" })).ToHaveCountAsync(1);
+        await Expect(page.Locator("#draft-diagram svg g.step.changed")).ToHaveCountAsync(1);
 
         // Publishing without a change note is refused at the note, and nothing is written.
         await page.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();

@@ -200,10 +200,10 @@ internal sealed class DraftModel(
         var draft = loaded.Definitions?.Workflows.FirstOrDefault(w => w.Id == Workflow.Id && w.Practice == Workflow.Practice);
         if (draft is not null)
         {
-            DraftDiagram = SvgDiagram.Render(draft);
             MarkedSteps = [.. run.Diff
                 .Where(l => l.Item is not null && l.Kind != DiffKind.Removed && (l.Subject == Workflow.Id || l.Subject.StartsWith(Workflow.Id + " (", StringComparison.Ordinal)))
                 .Select(l => l.Item!).Distinct(StringComparer.Ordinal)];
+            DraftDiagram = Mark(SvgDiagram.Render(draft), MarkedSteps);
         }
     }
 
@@ -222,6 +222,23 @@ internal sealed class DraftModel(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var stored = await db.Patients.AsNoTracking().Select(p => p.PracticeId).Distinct().ToListAsync(cancellationToken);
         return [.. stored.Concat(definitions.Current.Practices.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Adds the class 'changed' to the diagram's boxes of the given steps (each box's title starts with its step id).</summary>
+    private static string Mark(string svg, IReadOnlyList<string> steps)
+    {
+        foreach (var step in steps)
+        {
+            var title = $"<title>{System.Net.WebUtility.HtmlEncode(step)}: ";
+            svg = System.Text.RegularExpressions.Regex.Replace(
+                svg,
+                "<g class=\"step (step-[a-z-]+)\"([^>]*>)" + System.Text.RegularExpressions.Regex.Escape(title),
+                m => $"<g class=\"step {m.Groups[1].Value} changed\"{m.Groups[2].Value}{title}",
+                System.Text.RegularExpressions.RegexOptions.None,
+                TimeSpan.FromSeconds(1));
+        }
+
+        return svg;
     }
 
     /// <summary>The report's rows, one table per section, as the CLI prints them.</summary>
