@@ -159,7 +159,14 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         var at = text.IndexOf("due: 2 business days", StringComparison.Ordinal);
         text = string.Concat(text.AsSpan(0, at), "due: 1 business day", text.AsSpan(at + "due: 2 business days".Length));
         text = text.Replace("\nversion: 1\n", "\nversion: 2\n", StringComparison.Ordinal);
-        await yaml.FillAsync(text);
+        // A draft that does not validate is shown with the validator's lines at the text area; nothing runs.
+        await yaml.FillAsync(text.Replace("due: 1 business day", "due: whenever", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
+        await Expect(page.Locator("#yaml-error")).ToContainTextAsync("does not validate", new() { Timeout = 60_000 });
+        await Expect(page.Locator("#yaml-error li").First).ToContainTextAsync("whenever");
+        await Expect(page.Locator("#impact")).ToHaveCountAsync(0);
+
+        await page.GetByLabel("Workflow YAML").FillAsync(text);
         await page.GetByLabel("Practice for the impact report").SelectOptionAsync("demo");
         await page.GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
 
