@@ -68,17 +68,37 @@ internal static class WhatIfApi
         }
 
         using var change = ChangeOf(request.Files, request.File, options);
+        var run = await RunAsync(change, practiceId, startDay, request.Weeks, request.ReachPercent, request.LatePercent, request.CareManagers, options, contexts, time, cancellationToken);
+        if (run.Report is not { } table)
+        {
+            return Problems(run.Problems, "The change does not validate with the current definitions; nothing was run.");
+        }
+
+        using var json = new MemoryStream();
+        ReportFormats.WriteJson(table, json);
+        var report = JsonDocument.Parse(json.ToArray()).RootElement.Clone();
+        return TypedResults.Ok(new WhatIfResponse(report, Lines(run.Diff), run.Assumptions, Math.Round(run.Elapsed.TotalSeconds, 1)));
+    }
+
+    /// <summary>
+    /// The what-if the API and the draft page share: validates the change with the whole set, then runs both sides
+    /// over the practice's panel (one run at a time). The report has no patient ids.
+    /// </summary>
+    internal static async Task<WhatIfRun> RunAsync(
+        ChangeSet change, string practiceId, DateOnly? startDay, int weeks, int reachPercent, int latePercent, int careManagers,
+        ServeOptions options, IDbContextFactory<CareflowDbContext> contexts, TimeProvider time, CancellationToken cancellationToken)
+    {
         var current = DefinitionLoader.Load(options.WorkflowsDirectory, options.RulesDirectory);
         var changed = change.Load();
         if (!current.Succeeded || !changed.Succeeded)
         {
-            return Problems(current.Errors.Concat(changed.Errors), "The change does not validate with the current definitions; nothing was run.");
+            return new WhatIfRun([.. current.Errors.Concat(changed.Errors)], null, [], [], TimeSpan.Zero);
         }
 
         var calendar = current.Definitions!.Practice(practiceId).Calendar;
         var start = startDay is { } first ? calendar.AtLocalTime(first, TimeOnly.MinValue) : WhatIfRunner.NextMonday(time.GetUtcNow(), calendar);
-        var settings = new WhatIfSettings(practiceId, start, request.Weeks) { ReachPercent = request.ReachPercent, LatePercent = request.LatePercent };
-        var patients = await PracticePanel.ReadAsync(contexts, practiceId, request.CareManagers is > 0 ? request.CareManagers : 5, cancellationToken);
+        var settings = new WhatIfSettings(practiceId, start, weeks) { ReachPercent = reachPercent, LatePercent = latePercent };
+        var patients = await PracticePanel.ReadAsync(contexts, practiceId, careManagers > 0 ? careManagers : 5, cancellationToken);
         await OneAtATime.WaitAsync(cancellationToken);
         WhatIfResult result;
         try
@@ -90,10 +110,7 @@ internal static class WhatIfApi
             OneAtATime.Release();
         }
 
-        using var json = new MemoryStream();
-        ReportFormats.WriteJson(ImpactReport.Build(result, withPatients: false), json);
-        var report = JsonDocument.Parse(json.ToArray()).RootElement.Clone();
-        return TypedResults.Ok(new WhatIfResponse(report, Lines(DefinitionDiff.Compare(current.Definitions, changed.Definitions!)), result.Assumptions, Math.Round(result.Elapsed.TotalSeconds, 1)));
+        return new WhatIfRun([], ImpactReport.Build(result, withPatients: false), DefinitionDiff.Compare(current.Definitions, changed.Definitions!), result.Assumptions, result.Elapsed);
     }
 
     private static Results<Ok<DiffResponse>, ProblemHttpResult> Diff(DiffRequest request, ServeOptions options)
@@ -141,6 +158,9 @@ internal static class WhatIfApi
 
     /// <summary>The diff: changed files (or one file) against the current definitions, or old against new.</summary>
     internal sealed record DiffRequest(IReadOnlyDictionary<string, string>? Files, string? File, string? Old, string? New);
+
+    /// <summary>A what-if's outcome: the validator's problems (nothing run), or the report, the diff and the assumptions.</summary>
+    internal sealed record WhatIfRun(IReadOnlyList<DefinitionError> Problems, ReportTable? Report, IReadOnlyList<DiffLine> Diff, IReadOnlyList<string> Assumptions, TimeSpan Elapsed);
 
     internal sealed record DiffEntry(string Subject, string? Item, string Kind, string Text);
 

@@ -27,6 +27,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public string QualityStaffKey { get; private set; } = "";
 
+    /// <summary>A PO-level quality-staff key: publishing a PO standard needs one.</summary>
+    public string QualityLeadKey { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
@@ -42,6 +45,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         _careflow = await CareflowProcess.StartAsync(_workspace, 0.5, "--demo");
         CareTeamKey = await CareflowCli.CreateKeyAsync(_workspace.Data, "--role", "care-team", "--practice", "demo", "--name", "browser care manager");
         QualityStaffKey = await CareflowCli.CreateKeyAsync(_workspace.Data, "--role", "quality-staff", "--practice", "demo", "--name", "browser quality lead");
+        QualityLeadKey = await CareflowCli.CreateKeyAsync(_workspace.Data, "--role", "quality-staff", "--all-practices", "--name", "browser PO quality lead");
 
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -145,6 +145,54 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"));
     }
 
+    [Fact]
+    public async Task Draft_QualityStaffChangesADue_SeesDiffAndImpact_PublishesWithANote_CareTeamIsRefused()
+    {
+        var page = await browser.NewPageAsync();
+        await SignInAsync(page, browser.QualityLeadKey);
+        await page.GotoAsync("/workflows/ed-visit-follow-up");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit a draft: check its impact, then publish" }).ClickAsync();
+
+        var yaml = page.GetByLabel("Workflow YAML");
+        await Expect(yaml).ToContainTextAsync("due: 2 business days");
+        var text = await yaml.InputValueAsync();
+        var at = text.IndexOf("due: 2 business days", StringComparison.Ordinal);
+        text = string.Concat(text.AsSpan(0, at), "due: 1 business day", text.AsSpan(at + "due: 2 business days".Length));
+        text = text.Replace("\nversion: 1\n", "\nversion: 2\n", StringComparison.Ordinal);
+        // A draft that does not validate is shown with the validator's lines at the text area; nothing runs.
+        await yaml.FillAsync(text.Replace("due: 1 business day", "due: whenever", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
+        await Expect(page.Locator("#yaml-error")).ToContainTextAsync("does not validate", new() { Timeout = 60_000 });
+        await Expect(page.Locator("#yaml-error li").First).ToContainTextAsync("whenever");
+        await Expect(page.Locator("#impact")).ToHaveCountAsync(0);
+
+        await page.GetByLabel("Workflow YAML").FillAsync(text);
+        await page.GetByLabel("Practice for the impact report").SelectOptionAsync("demo");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
+
+        await Expect(page.Locator("#diff ul.diff-changed li").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("step 'contact' due .*changed from 2 business days to 1 business day") })).ToHaveCountAsync(1, new() { Timeout = 60_000 });
+        await Expect(page.Locator("#impact table.impact").First).ToBeVisibleAsync();
+        await Expect(page.Locator("#impact-tasks-by-role")).ToBeVisibleAsync();
+        await Expect(page.Locator("#draft-diagram svg.workflow-diagram")).ToBeVisibleAsync();
+        await Expect(page.Locator("#draft-diagram mark.changed-step").Filter(new() { HasText = "contact" })).ToHaveCountAsync(1);
+        await Expect(page.Locator("#draft-diagram svg g.step.changed")).ToHaveCountAsync(1);
+
+        // Publishing without a change note is refused at the note, and nothing is written.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
+        await Expect(page.Locator("#note-error")).ToContainTextAsync("Write a change note", new() { Timeout = 60_000 });
+        await BrowserFixture.ScreenshotAsync(page, "draft");
+
+        await page.GetByLabel("Change note").FillAsync("ED follow-up call due within 1 business day");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
+        await page.WaitForURLAsync("**/workflows/ed-visit-follow-up#versions");
+        await Expect(page.Locator("#versions tbody tr").Filter(new() { HasText = "ED follow-up call due within 1 business day" })).ToContainTextAsync("v2");
+
+        var careTeam = await browser.NewPageAsync();
+        await SignInAsync(careTeam, browser.CareTeamKey);
+        var refused = await careTeam.GotoAsync("/workflows/ed-visit-follow-up/draft");
+        Assert.Equal(403, refused!.Status);
+    }
+
     private static async Task SignInAsync(IPage page, string key)
     {
         await page.GotoAsync("/login");
