@@ -177,13 +177,28 @@ internal sealed class DefinitionPublisher(DefinitionVersionStore versions)
                 "the definition names no workflow: start it with 'workflow: <id>' (a standard) or 'extends: <id>' (a practice overlay)."));
         }
 
+        // The practice given is the one the caller was authorized for: it may not reach a standard or another practice.
         if (workflowId is not null)
         {
+            if (practiceOption is not null)
+            {
+                return ("", null, "", new DefinitionError(ErrorCodes.InvalidValue, new SourceLocation(upload, 1, 1),
+                    $"'{workflowId}' is a standard workflow of the physician organization, not practice '{practiceOption}''s: publish it without a practice, "
+                    + $"with a PO-level key, or publish the practice's changes as an overlay ('extends: {workflowId}')."));
+            }
+
             var existing = DefinitionLoader.YamlFiles(workflowsDirectory).FirstOrDefault(f => Path.GetFileName(f) != DefinitionLoader.CatalogFile && Scalar(f, "workflow") == workflowId);
             return (workflowId, null, existing is null ? $"{workflowId}.yaml" : Path.GetRelativePath(workflowsDirectory, existing), null);
         }
 
-        var practice = Scalar(root, "practice") ?? practiceOption;
+        var named = Scalar(root, "practice");
+        if (named is not null && practiceOption is not null && named != practiceOption)
+        {
+            return ("", null, "", new DefinitionError(ErrorCodes.InvalidValue, new SourceLocation(upload, 1, 1),
+                $"the overlay says 'practice: {named}' but is published for practice '{practiceOption}'. Publish it for '{named}', or correct its 'practice:'."));
+        }
+
+        var practice = named ?? practiceOption;
         if (practice is null)
         {
             return ("", null, "", new DefinitionError(ErrorCodes.MissingField, new SourceLocation(upload, 1, 1),

@@ -100,6 +100,25 @@ public sealed class PublishingTests(ITestOutputHelper output) : CareflowProcessT
         Assert.Equal("Rollback to version 1: CHWs not trained yet", history.Single(v => v.GetProperty("version").GetInt32() == 3).GetProperty("note").GetString());
     }
 
+    [Fact]
+    public async Task Publish_StandardWithAPracticeKey_IsRefused_AndNothingIsWritten()
+    {
+        var careflow = await StartAsync();
+        var file = Workspace.WorkflowFile("tcm-fast.yaml");
+        var original = await File.ReadAllTextAsync(file);
+        var key = await CareflowCli.CreateKeyAsync(Workspace.Data, "--role", "quality-staff", "--practice", Practice);
+        using var practiceStaff = new HttpClient { BaseAddress = careflow.BaseAddress };
+        practiceStaff.DefaultRequestHeaders.Add("X-Api-Key", key);
+
+        // Naming their own practice lets the request past the practice check; the standard itself is the PO's.
+        using var content = new StringContent(original.Replace("version: 1", "version: 2", StringComparison.Ordinal), Encoding.UTF8, "application/yaml");
+        using var answer = await practiceStaff.PostAsync(new Uri($"api/definitions/tcm-fast/versions?practice={Practice}&note=shorter", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.StatusCode);
+        Assert.Contains("standard workflow of the physician organization", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(original, await File.ReadAllTextAsync(file));
+    }
+
     private static async Task<HttpResponseMessage> PublishAsync(CareflowProcess careflow, string workflow, string yaml, string note)
     {
         using var content = new StringContent(yaml, Encoding.UTF8, "application/yaml");
