@@ -23,20 +23,7 @@ public sealed class CareflowDatabase(string path) : ICareflowRows
 #pragma warning disable CA2100 // The tests' own constant queries, no outside input.
         command.CommandText = sql;
 #pragma warning restore CA2100
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string?[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new string?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
+        return await ICareflowRows.ReadAsync(command);
     }
 
     /// <summary>The single number a COUNT(*) query gives.</summary>

@@ -9,6 +9,7 @@ namespace CareWorkflows.Tests.Integration;
 public abstract class CareflowProcessTest(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly List<CareflowProcess> _processes = [];
+    private readonly List<CareflowWorkspace> _workspaces = [];
 
     internal CareflowWorkspace Workspace { get; } = CareflowWorkspace.Create();
 
@@ -29,11 +30,20 @@ public abstract class CareflowProcessTest(ITestOutputHelper output) : IAsyncLife
         }
 
         Workspace.Dispose();
+        _workspaces.ForEach(w => w.Dispose());
     }
 
-    internal async Task<CareflowProcess> StartAsync(params string[] extraArguments)
+    internal Task<CareflowProcess> StartAsync(params string[] extraArguments) => StartAsync(Workspace, extraArguments);
+
+    /// <summary>Starts a process on another workspace than <see cref="Workspace"/> (a second node); both are cleaned up alike.</summary>
+    internal async Task<CareflowProcess> StartAsync(CareflowWorkspace workspace, params string[] extraArguments)
     {
-        var process = await CareflowProcess.StartAsync(Workspace, 0.2, extraArguments);
+        if (workspace != Workspace && !_workspaces.Contains(workspace))
+        {
+            _workspaces.Add(workspace);
+        }
+
+        var process = await CareflowProcess.StartAsync(workspace, 0.2, extraArguments);
         _processes.Add(process);
         return process;
     }

@@ -13,6 +13,26 @@ public interface ICareflowRows
 
     /// <summary>The single number a COUNT(*) query gives.</summary>
     public Task<long> CountAsync(string sql);
+
+    /// <summary>Runs a query and reads every row as text, for either provider's command.</summary>
+    public static async Task<IReadOnlyList<string?[]>> ReadAsync(System.Data.Common.DbCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new string?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
 }
 
 /// <summary>One patient's ten events and the instances, tasks and reminders they must leave behind.</summary>

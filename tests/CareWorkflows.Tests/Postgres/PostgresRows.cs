@@ -14,20 +14,7 @@ internal sealed class PostgresRows(string connectionString) : ICareflowRows
 #pragma warning disable CA2100 // The tests' own constant queries, no outside input.
         await using var command = new NpgsqlCommand(sql, connection);
 #pragma warning restore CA2100
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string?[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new string?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
+        return await ICareflowRows.ReadAsync(command);
     }
 
     public async Task<long> CountAsync(string sql) => long.Parse((await RowsAsync(sql))[0][0]!, CultureInfo.InvariantCulture);

@@ -14,7 +14,7 @@ namespace CareWorkflows.Tests.Postgres;
 /// </summary>
 [Collection(PostgresServerGroup.Name)]
 [Trait("Category", "PostgreSQL")]
-public sealed class TwoNodeFailoverTests(PostgresServer server, ITestOutputHelper output) : IAsyncLifetime
+public sealed class TwoNodeFailoverTests(PostgresServer server, ITestOutputHelper output) : CareflowProcessTest(output)
 {
     private const string Practice = "cluster";
     private const int PatientCount = 500;
@@ -22,9 +22,6 @@ public sealed class TwoNodeFailoverTests(PostgresServer server, ITestOutputHelpe
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(90);
     // The stated bound (README) is ~15 s: Quartz check-in 5 s + 7.5 s tolerance + a sweep; the rest is room for a loaded test machine.
     private static readonly TimeSpan TakeoverLimit = TimeSpan.FromSeconds(45);
-    private readonly CareflowWorkspace _first = CareflowWorkspace.Create();
-    private readonly CareflowWorkspace _second = CareflowWorkspace.Create();
-    private readonly List<CareflowProcess> _processes = [];
 
     [Fact]
     public async Task SameEventsToTwoNodes_OneKilledHalfway_EveryTaskAndReminderOnceEachEventAppliedByOneNode()
@@ -37,9 +34,10 @@ public sealed class TwoNodeFailoverTests(PostgresServer server, ITestOutputHelpe
         Assert.Equal(5000, events.Count);
 
         var clock = Stopwatch.StartNew();
-        var survivor = await StartAsync(_first, database);
-        var victim = await StartAsync(_second, database);
-        output.WriteLine($"two nodes up in {clock.Elapsed.TotalSeconds:0.0} s");
+        // Each node has a folder of its own for its logs; the data is PostgreSQL's.
+        var survivor = await StartAsync("--postgres", database);
+        var victim = await StartAsync(CareflowWorkspace.Create(), "--postgres", database);
+        Output.WriteLine($"two nodes up in {clock.Elapsed.TotalSeconds:0.0} s");
 
         var appliedBy = new Dictionary<string, int>(StringComparer.Ordinal) { [survivor.BaseAddress.ToString()] = 0, [victim.BaseAddress.ToString()] = 0 };
         var killAt = batches.Count / 2;
@@ -54,7 +52,7 @@ public sealed class TwoNodeFailoverTests(PostgresServer server, ITestOutputHelpe
             appliedBy[victim.BaseAddress.ToString()] += answers[1].Applied;
         }
 
-        output.WriteLine($"before the kill, events applied per node: {string.Join(", ", appliedBy.Select(n => $"{n.Key} {n.Value}"))}; batch latencies {string.Join(", ", latencies.Select(l => l.ToString("0", CultureInfo.InvariantCulture)))} ms");
+        Output.WriteLine($"before the kill, events applied per node: {string.Join(", ", appliedBy.Select(n => $"{n.Key} {n.Value}"))}; batch latencies {string.Join(", ", latencies.Select(l => l.ToString("0", CultureInfo.InvariantCulture)))} ms");
 
         // The next batch goes to both; a third of the quickest batch later, one node dies in the middle of it.
         var inFlight = survivor.Client.SubmitAsync(Practice, batches[killAt]);
@@ -67,14 +65,14 @@ public sealed class TwoNodeFailoverTests(PostgresServer server, ITestOutputHelpe
         try
         {
             using var lost = await dying;
-            output.WriteLine($"the killed node answered its last batch {(int)lost.StatusCode}");
+            Output.WriteLine($"the killed node answered its last batch {(int)lost.StatusCode}");
         }
         catch (HttpRequestException)
         {
             // Died with the connection open: the survivor's answer above covers the batch.
         }
 
-        output.WriteLine($"killed {victim.BaseAddress} at {killedAt.TotalSeconds:0.0} s; the survivor applied {taken.Applied} of the in-flight batch, {taken.Duplicates} were committed by the dead node");
+        Output.WriteLine($"killed {victim.BaseAddress} at {killedAt.TotalSeconds:0.0} s; the survivor applied {taken.Applied} of the in-flight batch, {taken.Duplicates} were committed by the dead node");
 
         // A timer due two seconds from now, for a patient of its own: when it fires, the survivor sweeps timers,
         // whichever node ran Quartz's sweeper trigger when the other died.
@@ -87,7 +85,7 @@ public sealed class TwoNodeFailoverTests(PostgresServer server, ITestOutputHelpe
             TakeoverLimit + TimeSpan.FromSeconds(30),
             "the survivor fires a timer that fell due after the other node died");
         var takeover = clock.Elapsed - killedAt;
-        output.WriteLine($"a timer due 2 s after the kill fired {takeover.TotalSeconds:0.0} s after it");
+        Output.WriteLine($"a timer due 2 s after the kill fired {takeover.TotalSeconds:0.0} s after it");
         Assert.True(takeover < TakeoverLimit, $"the survivor took {takeover.TotalSeconds:0.0} s to fire timers after the other node died; expected under {TakeoverLimit.TotalSeconds} s (README: Several nodes on PostgreSQL)");
 
         for (var i = killAt + 1; i < batches.Count; i++)
@@ -95,39 +93,21 @@ public sealed class TwoNodeFailoverTests(PostgresServer server, ITestOutputHelpe
             Assert.Equal(BatchSize, (await survivor.Client.SubmitAsync(Practice, batches[i])).Applied);
         }
 
-        output.WriteLine($"all batches acknowledged at {clock.Elapsed.TotalSeconds:0.0} s");
+        Output.WriteLine($"all batches acknowledged at {clock.Elapsed.TotalSeconds:0.0} s");
         await CareflowApi.PollAsync(
             async () => (Reminders: await rows.CountAsync($"""SELECT COUNT(*) FROM "reminders" WHERE "PracticeId" = '{Practice}' AND "PatientId" <> 'pt-takeover' """),
                 Escalations: await rows.CountAsync($"""SELECT COUNT(*) FROM "tasks" WHERE "PracticeId" = '{Practice}' AND "Kind" = 'escalation' """)),
             counts => counts.Reminders >= PatientCount * PatientPlan.RemindersPerPatient && counts.Escalations >= PatientCount,
             SettleTimeout,
             "every reminder sent and every overdue contact escalated");
-        output.WriteLine($"settled at {clock.Elapsed.TotalSeconds:0.0} s");
+        Output.WriteLine($"settled at {clock.Elapsed.TotalSeconds:0.0} s");
 
         var expected = patients.SelectMany(p => p.Instances).ToDictionary(i => i.StartEvent, StringComparer.Ordinal);
         var planned = events.Append(new EventPost { Id = "takeover-e1" }).ToList();
         await PatientPlanChecks.AllAsync(new PatientsOnly(rows), Practice, events, expected, PatientCount);
         await AssertAppliedInOrderAsync(rows, events);
         Assert.Equal(planned.Count, await rows.CountAsync($"""SELECT COUNT(*) FROM "inbox" WHERE "PracticeId" = '{Practice}' AND "Type" NOT IN ('timer.fired', 'reminder.undeliverable') AND "Status" = 'done' """));
-        output.WriteLine($"done at {clock.Elapsed.TotalSeconds:0.0} s");
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var process in _processes)
-        {
-            if (process.Errors.Length > 0)
-            {
-                output.WriteLine($"careflow pid {process.Id} logged errors:\n{process.Errors}");
-            }
-
-            await process.DisposeAsync();
-        }
-
-        _first.Dispose();
-        _second.Dispose();
+        Output.WriteLine($"done at {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
     /// <summary>Each event of a batch posted to both nodes was applied by exactly one of them; the other answered it as a duplicate.</summary>
@@ -152,13 +132,6 @@ public sealed class TwoNodeFailoverTests(PostgresServer server, ITestOutputHelpe
             .Select(g => $"{g.Key}: {string.Join(",", g.Select(r => r[1]))}")
             .ToList();
         Assert.True(outOfOrder.Count == 0, $"patients whose events were applied out of order: {string.Join("; ", outOfOrder.Take(5))}");
-    }
-
-    private async Task<CareflowProcess> StartAsync(CareflowWorkspace workspace, string database)
-    {
-        var process = await CareflowProcess.StartAsync(workspace, 0.2, "--postgres", database);
-        _processes.Add(process);
-        return process;
     }
 
     /// <summary>The plan's checks see the plan's patients only, not the takeover probe's.</summary>
