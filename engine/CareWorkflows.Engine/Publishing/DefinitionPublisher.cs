@@ -83,7 +83,7 @@ internal sealed class DefinitionPublisher(DefinitionVersionStore versions)
             var highest = stored.Select(r => r.Version).Append(CurrentVersion(path)).Max();
             if (workflow.Version <= highest)
             {
-                var at = VersionLocation(root);
+                var at = KeyLocation(root, "version");
                 return PublishOutcome.Refused(path.Replace('\\', '/'), ErrorCodes.InvalidValue,
                     $"version {workflow.Version} of '{workflow.Id}' is not new: version {highest} is already published or running. Set 'version: {highest + 1}' to publish this change; patients keep the version they started on.",
                     at.Line, at.Column);
@@ -182,7 +182,8 @@ internal sealed class DefinitionPublisher(DefinitionVersionStore versions)
         {
             if (practiceOption is not null)
             {
-                return ("", null, "", new DefinitionError(ErrorCodes.InvalidValue, new SourceLocation(upload, 1, 1),
+                var (line, column) = KeyLocation(root, "workflow");
+                return ("", null, "", new DefinitionError(ErrorCodes.InvalidValue, new SourceLocation(upload, line, column),
                     $"'{workflowId}' is a standard workflow of the physician organization, not practice '{practiceOption}''s: publish it without a practice, "
                     + $"with a PO-level key, or publish the practice's changes as an overlay ('extends: {workflowId}')."));
             }
@@ -194,7 +195,8 @@ internal sealed class DefinitionPublisher(DefinitionVersionStore versions)
         var named = Scalar(root, "practice");
         if (named is not null && practiceOption is not null && named != practiceOption)
         {
-            return ("", null, "", new DefinitionError(ErrorCodes.InvalidValue, new SourceLocation(upload, 1, 1),
+            var (line, column) = KeyLocation(root, "practice");
+            return ("", null, "", new DefinitionError(ErrorCodes.InvalidValue, new SourceLocation(upload, line, column),
                 $"the overlay says 'practice: {named}' but is published for practice '{practiceOption}'. Publish it for '{named}', or correct its 'practice:'."));
         }
 
@@ -255,8 +257,8 @@ internal sealed class DefinitionPublisher(DefinitionVersionStore versions)
         return int.TryParse(Scalar(path, "version"), NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : 0;
     }
 
-    private static (int Line, int Column) VersionLocation(YamlMappingNode root) =>
-        root.Children.TryGetValue(new YamlScalarNode("version"), out var node) ? ((int)node.Start.Line, (int)node.Start.Column) : (1, 1);
+    private static (int Line, int Column) KeyLocation(YamlMappingNode root, string key) =>
+        root.Children.TryGetValue(new YamlScalarNode(key), out var node) ? ((int)node.Start.Line, (int)node.Start.Column) : (1, 1);
 
     /// <summary>The text with its top-level <c>version:</c> value replaced, everything else (comments, layout) kept.</summary>
     private static string WithVersion(string text, int version)
