@@ -10,10 +10,14 @@ namespace CareWorkflows.Engine.Persistence;
 /// On PostgreSQL (<paramref name="batched"/>) every statement is a network round trip, so the rows are queued in one
 /// ADO.NET batch that <see cref="FlushAsync"/> sends at once; the server prepares repeated statements itself
 /// (Max Auto Prepare, set by <c>AddCareflowPostgres</c>).
+/// On SQLite the statements go to SQLitePCLRaw (the library under Microsoft.Data.Sqlite) on the same connection and
+/// transaction: binding by position instead of by name halved the cost of a statement (<see cref="SqliteStatements"/>).
 /// </summary>
 internal sealed class BatchWriter(DbConnection connection, DbTransaction transaction, Func<DateTimeOffset?, object> instant, bool batched = false) : IDisposable
 {
+    private const int AuditPatientsPerStatement = 100;
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    private readonly SqliteStatements? _sqlite = !batched && connection is Microsoft.Data.Sqlite.SqliteConnection sqlite ? new SqliteStatements(sqlite) : null;
     private DbBatch? _batch;
     private long _statements;
 
@@ -125,9 +129,40 @@ internal sealed class BatchWriter(DbConnection connection, DbTransaction transac
         row.PracticeId, row.PatientId, row.ReferralId, row.Status, row.Kind, row.ReferredTo, row.Reason, instant(row.SentAt), instant(row.ScheduledAt),
         instant(row.AppointmentAt), instant(row.CompletedAt), instant(row.LostAt), row.LostReason, row.SentEventId, row.By, instant(row.UpdatedAt));
 
+    /// <summary>
+    /// The audit entry of the request that brought the batch, committed with it: one commit answers the request,
+    /// and the entry exists exactly when the events do.
+    /// </summary>
+    public void Audit(Audit.AuditEntry entry)
+    {
+        _statements++;
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO "audit_events" ("At","Actor","ActorName","Role","PracticeId","Action","Method","Path","RequestId","Status")
+            VALUES (@p0,@p1,@p2,@p3,@p4,@p5,@p6,@p7,@p8,@p9) RETURNING "Id"
+            """;
+        object?[] values = [instant(entry.At), entry.Actor, entry.ActorName, entry.Role, entry.PracticeId, entry.Action, entry.Method, entry.Path, entry.RequestId, entry.Status];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = $"@p{i}";
+            parameter.Value = values[i] ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        var id = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var chunk in entry.PatientIds.Distinct(StringComparer.Ordinal).Chunk(AuditPatientsPerStatement))
+        {
+            Run($"""INSERT INTO "audit_event_patients" ("AuditId","PracticeId","PatientId") VALUES {string.Join(',', chunk.Select((_, i) => $"(@p{3 * i},@p{(3 * i) + 1},@p{(3 * i) + 2})"))}""",
+                [.. chunk.SelectMany(patient => new object?[] { id, entry.PracticeId ?? "", patient })]);
+        }
+    }
+
     public void Dispose()
     {
         BatchMetrics.Wrote(_statements);
+        _sqlite?.Dispose();
         _batch?.Dispose();
         foreach (var command in _commands.Values)
         {
@@ -153,6 +188,12 @@ internal sealed class BatchWriter(DbConnection connection, DbTransaction transac
             }
 
             _batch.BatchCommands.Add(queued);
+            return;
+        }
+
+        if (_sqlite is not null)
+        {
+            _sqlite.Execute(sql, values);
             return;
         }
 

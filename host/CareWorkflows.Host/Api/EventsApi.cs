@@ -35,7 +35,10 @@ internal static class EventsApi
         }
 
         http.AuditPatients(events.Select(e => e.PatientId));
-        var results = await store.SubmitAsync(events, cancellationToken);
+        // The audit entry goes into the events' own transaction: one commit answers the request.
+        var audit = http.Features.Get<PendingAudit>();
+        var results = await store.SubmitAsync(events, cancellationToken, audit?.Entry(StatusCodes.Status200OK));
+        audit?.MarkWritten();
         return TypedResults.Ok(SubmitResponse.From(results));
     }
 }

@@ -16,6 +16,20 @@ internal sealed class PatientAccess
 }
 
 /// <summary>
+/// The audit entry of one request, until it is written: by <see cref="RequestAudit"/> before the answer starts, or
+/// earlier by a handler that commits it with the request's own work (<see cref="Written"/>).
+/// </summary>
+internal sealed class PendingAudit(Func<int, AuditEntry> entry)
+{
+    public bool Written { get; private set; }
+
+    /// <summary>The entry, for a handler that commits it itself; call <see cref="MarkWritten"/> once committed.</summary>
+    public AuditEntry Entry(int status) => entry(status);
+
+    public void MarkWritten() => Written = true;
+}
+
+/// <summary>
 /// Audits every authenticated request to an endpoint that reads or writes patient data, refused ones included:
 /// the entry is committed before the first byte of the answer goes out (Response.OnStarting), so a client never
 /// sees an answer whose access was not recorded.
@@ -50,10 +64,12 @@ internal static class RequestAudit
         context.Features.Set(access);
         var trail = context.RequestServices.GetRequiredService<AuditTrail>();
         var time = context.RequestServices.GetRequiredService<TimeProvider>();
-        context.Response.OnStarting(() => trail.AppendAsync(new AuditEntry(
+        var pending = new PendingAudit(status => new AuditEntry(
             time.GetUtcNow(), user.Actor, user.Name, user.Role, PermissionEndpoints.RequestPractice(context),
             endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? endpoint.RoutePattern.RawText ?? "", context.Request.Method, context.Request.Path.Value ?? "",
-            context.TraceIdentifier, context.Response.StatusCode, access.Patients), CancellationToken.None));
+            context.TraceIdentifier, status, [.. access.Patients]));
+        context.Features.Set(pending);
+        context.Response.OnStarting(() => pending.Written ? Task.CompletedTask : trail.AppendAsync(pending.Entry(context.Response.StatusCode), CancellationToken.None));
         await next(context);
     });
 }
