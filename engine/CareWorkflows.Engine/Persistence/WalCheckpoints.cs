@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -15,29 +14,35 @@ namespace CareWorkflows.Engine.Persistence;
 /// </summary>
 internal sealed partial class WalCheckpoints(IDbContextFactory<CareflowDbContext> contexts, SemaphoreSlim writer, ILogger logger) : IDisposable
 {
-    /// <summary>How often at most a checkpoint starts.</summary>
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(0);
-
     /// <summary>WAL pages (4 KiB each) after which a checkpoint waits for the writer to catch up fully.</summary>
     public const long ForceAfterPages = 16_384;
 
     private readonly CancellationTokenSource _stopping = new();
     private Task _running = Task.CompletedTask;
-    private long _last;
+    private bool _active;
+    private bool _again;
 
-    /// <summary>Starts a checkpoint in the background unless one is running or one started less than <see cref="Interval"/> ago.</summary>
+    /// <summary>
+    /// Starts a checkpoint in the background; when one is running, another follows it, so what the last commit wrote
+    /// is always copied. Small, frequent checkpoints measured better than one a second (B2's p99 at half of peak).
+    /// </summary>
     public void AfterCommit()
     {
-        var now = Stopwatch.GetTimestamp();
         lock (_stopping)
         {
-            if (!_running.IsCompleted || _stopping.IsCancellationRequested || Stopwatch.GetElapsedTime(_last, now) < Interval)
+            if (_stopping.IsCancellationRequested)
             {
                 return;
             }
 
-            _last = now;
-            _running = Task.Run(() => CheckpointAsync(_stopping.Token));
+            if (_active)
+            {
+                _again = true;
+                return;
+            }
+
+            _active = true;
+            _running = Task.Run(() => RunAsync(_stopping.Token));
         }
     }
 
@@ -53,6 +58,24 @@ internal sealed partial class WalCheckpoints(IDbContextFactory<CareflowDbContext
         // The store is going away: a checkpoint halfway is harmless (the next one or the next open finishes it).
         running.ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(5));
         _stopping.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await CheckpointAsync(cancellationToken);
+            lock (_stopping)
+            {
+                if (!_again || cancellationToken.IsCancellationRequested)
+                {
+                    _active = false;
+                    return;
+                }
+
+                _again = false;
+            }
+        }
     }
 
     private async Task CheckpointAsync(CancellationToken cancellationToken)
