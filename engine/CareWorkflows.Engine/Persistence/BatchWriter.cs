@@ -136,21 +136,12 @@ internal sealed class BatchWriter(DbConnection connection, DbTransaction transac
     public void Audit(Audit.AuditEntry entry)
     {
         _statements++;
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        object?[] values = [instant(entry.At), entry.Actor, entry.ActorName, entry.Role, entry.PracticeId, entry.Action, entry.Method, entry.Path, entry.RequestId, entry.Status];
+        using var command = Command("""
             INSERT INTO "audit_events" ("At","Actor","ActorName","Role","PracticeId","Action","Method","Path","RequestId","Status")
             VALUES (@p0,@p1,@p2,@p3,@p4,@p5,@p6,@p7,@p8,@p9) RETURNING "Id"
-            """;
-        object?[] values = [instant(entry.At), entry.Actor, entry.ActorName, entry.Role, entry.PracticeId, entry.Action, entry.Method, entry.Path, entry.RequestId, entry.Status];
-        for (var i = 0; i < values.Length; i++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = $"@p{i}";
-            parameter.Value = values[i] ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-
+            """, values.Length);
+        Bind(command, values);
         var id = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         foreach (var chunk in entry.PatientIds.Distinct(StringComparer.Ordinal).Chunk(AuditPatientsPerStatement))
         {
@@ -199,25 +190,36 @@ internal sealed class BatchWriter(DbConnection connection, DbTransaction transac
 
         if (!_commands.TryGetValue(sql, out var command))
         {
-            command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
-            for (var i = 0; i < values.Length; i++)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = $"@p{i}";
-                command.Parameters.Add(parameter);
-            }
-
+            command = Command(sql, values.Length);
             command.Prepare();
             _commands[sql] = command;
         }
 
+        Bind(command, values);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>A command in the batch's transaction with parameters <c>@p0 ... @p(count-1)</c>.</summary>
+    private DbCommand Command(string sql, int count)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        for (var i = 0; i < count; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = $"@p{i}";
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    private static void Bind(DbCommand command, object?[] values)
+    {
         for (var i = 0; i < values.Length; i++)
         {
             command.Parameters[i].Value = values[i] ?? DBNull.Value;
         }
-
-        command.ExecuteNonQuery();
     }
 }

@@ -8,9 +8,9 @@ namespace CareWorkflows.Engine.Persistence;
 /// into the database file and syncs it before it returns — while the store's writer waits — which made every tenth
 /// batch or so several times slower than the rest (B2's p99). Our connections turn that off (<see cref="SqlitePragmas"/>)
 /// and this runs the checkpoint on a connection of its own after commits: a PASSIVE checkpoint copies what is committed
-/// while the writer goes on. A WAL file is only reused from its start once a checkpoint has caught up with it, so when
-/// the writer is idle the few pages written meanwhile are copied too, holding the writer; when the WAL has grown past
-/// <see cref="ForceAfterPages"/> the checkpoint waits for the writer rather than let the file grow further.
+/// while the writer goes on. A WAL file is only reused from its start once a checkpoint has caught up with it, which a
+/// writer that never pauses would prevent: once the WAL has grown past <see cref="ForceAfterPages"/>, the checkpoint
+/// takes the writer for the few pages written meanwhile rather than let the file grow further.
 /// </summary>
 internal sealed partial class WalCheckpoints(IDbContextFactory<CareflowDbContext> contexts, SemaphoreSlim writer, ILogger logger) : IDisposable
 {

@@ -114,14 +114,24 @@ internal static class ThroughputBench
         runs.AddRange(measured.Select(r => ("PostgreSQL", r)));
         report.Add("postgres_transitions_per_second", $"ours on PostgreSQL: step transitions/s (median of {Rounds})", Percentile.Median(measured.Select(r => r.TransitionsPerSecond)));
 
+        await HalfPeakAsync(settings, report, postgres, measured, "ph-", "postgres", "PostgreSQL", cancellationToken);
+    }
+
+    /// <summary>
+    /// The paced pass: half of the measured peak in events a second (timer firings included), the same events offered
+    /// at that rate, p50/p99 from each batch's due time to its commit (figures <c>{key}_p50_ms_at_half_peak</c> ...).
+    /// </summary>
+    private static async Task HalfPeakAsync(BenchSettings settings, BenchReport report, StoreEngine store, List<ThroughputRun> measured, string prefix, string key, string label,
+        CancellationToken cancellationToken)
+    {
         var peakEvents = Percentile.Median(measured.Select(r => 3.0 * r.Instances / r.Seconds));
-        var paced = Math.Max(1, n / 2);
-        settings.Progress.WriteLine($"B2: PostgreSQL at half of peak: {2 * paced:N0} events offered at {peakEvents / 2:N0} events/s...");
-        var latencies = await postgres.PacedAsync("ph-", paced, settings.Batch, peakEvents / 2, cancellationToken);
+        var paced = Math.Max(1, settings.Count / 2);
+        settings.Progress.WriteLine($"B2: {label} at half of peak: {2 * paced:N0} events offered at {peakEvents / 2:N0} events/s...");
+        var latencies = await store.PacedAsync(prefix, paced, settings.Batch, peakEvents / 2, cancellationToken);
         var p99 = Percentile.Of(latencies, 99);
-        report.Add("postgres_paced_events_per_second", "PostgreSQL: events/s offered at half of peak", peakEvents / 2);
-        report.Add("postgres_p50_ms_at_half_peak", $"ours on PostgreSQL: p50 ms an event at half of peak ({settings.Batch} events a batch)", Percentile.Of(latencies, 50));
-        report.Add("postgres_p99_ms_at_half_peak", "ours on PostgreSQL: p99 ms an event at half of peak", p99, $"< {TargetP99Milliseconds:0}", p99 < TargetP99Milliseconds);
+        report.Add($"{key}_paced_events_per_second", $"{label}: events/s offered at half of peak", peakEvents / 2);
+        report.Add($"{key}_p50_ms_at_half_peak", $"ours on {label}: p50 ms from an event's send to its commit, at half of peak ({settings.Batch} events a batch)", Percentile.Of(latencies, 50));
+        report.Add($"{key}_p99_ms_at_half_peak", $"ours on {label}: p99 ms from an event's send to its commit, at half of peak", p99, $"< {TargetP99Milliseconds:0}", p99 < TargetP99Milliseconds);
     }
 
     private static async Task StoreFiguresAsync(BenchSettings settings, BenchReport report, List<(string Engine, ThroughputRun Run)> runs, StoreEngine sqlite, string database,
@@ -150,15 +160,7 @@ internal static class ThroughputBench
             $">= {TargetSqliteTransitionsPerSecond:N0}", smallRate >= TargetSqliteTransitionsPerSecond);
         report.Add("ratio_sqlite_to_memory", "ours on SQLite / ours in memory", smallRate / Percentile.Median(runs.Where(r => r.Engine == "in memory").Select(r => r.Run.TransitionsPerSecond)));
 
-        // Events (timer firings included) a second at peak; the paced pass offers half of that.
-        var peakEvents = Percentile.Median(small.Select(r => 3.0 * r.Instances / r.Seconds));
-        var paced = Math.Max(1, n / 2);
-        settings.Progress.WriteLine($"B2: SQLite at half of peak: {2 * paced:N0} events offered at {peakEvents / 2:N0} events/s...");
-        var latencies = await sqlite.PacedAsync("h-", paced, settings.Batch, peakEvents / 2, cancellationToken);
-        var p99 = Percentile.Of(latencies, 99);
-        report.Add("sqlite_paced_events_per_second", "events/s offered at half of peak", peakEvents / 2);
-        report.Add("sqlite_p50_ms_at_half_peak", $"p50 ms from an event's send to its commit, at half of peak ({settings.Batch} events a batch)", Percentile.Of(latencies, 50));
-        report.Add("sqlite_p99_ms_at_half_peak", "p99 ms from an event's send to its commit, at half of peak", p99, $"< {TargetP99Milliseconds:0}", p99 < TargetP99Milliseconds);
+        await HalfPeakAsync(settings, report, sqlite, small, "h-", "sqlite", "SQLite", cancellationToken);
 
         settings.Progress.WriteLine($"B2: growing the SQLite store to {settings.StoredInstances:N0} instances (bulk insert)...");
         var fill = System.Diagnostics.Stopwatch.StartNew();
